@@ -1,0 +1,1 @@
+export const PACKAGE = '@gossip5/api';

@@ -1,0 +1,1 @@
+console.log('gossip5 daemon: not wired yet');

@@ -1,0 +1,45 @@
+export { MessageType } from './types.js';
+export type {
+  ApiMessage,
+  GossipAnnounce,
+  GossipNotification,
+  GossipNotify,
+  GossipValidation,
+  Hello,
+  Message,
+  MessageOf,
+  P2PMessage,
+  PeerAddress,
+  PeerNotification,
+  PeerRequest,
+  PeerResponse,
+  Ping,
+  Push,
+  VerificationRequest,
+  VerificationResponse,
+} from './types.js';
+export {
+  HEADER_SIZE,
+  MAX_API_DATA,
+  MAX_FRAME_SIZE,
+  MAX_ITEM_DATA,
+  NONCE_SIZE,
+  PROTOCOL_VERSION,
+  SOLUTION_SIZE,
+} from './constants.js';
+export { ErrorCode, ProtocolError, isProtocolError, typeName } from './errors.js';
+export type { ProtocolErrorDetails } from './errors.js';
+export { decodeMessage, encodeMessage, frameSize, frameType, isKnownType } from './message.js';
+export { FrameDecoder } from './frame-decoder.js';
+export type { FrameDecoderOptions } from './frame-decoder.js';
+export {
+  formatPeerAddress,
+  makePeerAddress,
+  parsePeerAddress,
+  peerAddressEquals,
+  peerAddressSize,
+  splitHostPort,
+} from './peer-address.js';
+export { leadingZeroBits, powInput, solveProofOfWork, verifyProofOfWork } from './pow.js';
+export type { SolveOptions } from './pow.js';
+export { sha256 } from './sha256.js';
