@@ -1,0 +1,350 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import { MAX_API_DATA, MessageType, type Message } from '@gossip5/protocol';
+import { WARN_INTERVAL_MS } from './constants.js';
+import { Delivery } from './delivery.js';
+import { ApiError, ApiErrorCode } from './errors.js';
+import { Connection, type ConnectionHandler } from './module-connection.js';
+import { resolveInit, type ResolvedApiServerInit } from './options.js';
+import { RateLimitedWarn } from './rate-limited-warn.js';
+import { copyCounters, createCounters, type ApiCounters } from './stats.js';
+import { Subscriptions } from './subscriptions.js';
+import { Timers, systemClock } from './timers.js';
+import type {
+  AnnounceEvent,
+  ApiComponents,
+  ApiServerInit,
+  ApiStats,
+  CloseReason,
+  DeliverItem,
+  DeliverOptions,
+  Logger,
+  ModuleConnection,
+  Verdict,
+} from './types.js';
+
+const silentLogger: Logger = {
+  child: () => silentLogger,
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};
+
+/** Payload of the 'disconnect' event. */
+export interface DisconnectEvent {
+  connection: ModuleConnection;
+  reason: CloseReason;
+}
+
+/** The module-facing API server. Events: 'announce', 'connection', 'disconnect'. */
+export interface ApiServer extends EventEmitter {
+  /** Listen; resolves to the bound address (the real port when 0 was asked). */
+  start(): Promise<{ host: string; port: number }>;
+  on(event: 'announce', listener: (a: AnnounceEvent) => void): this;
+  on(event: 'connection', listener: (c: ModuleConnection) => void): this;
+  on(event: 'disconnect', listener: (d: DisconnectEvent) => void): this;
+  once(event: 'announce', listener: (a: AnnounceEvent) => void): this;
+  once(event: 'connection', listener: (c: ModuleConnection) => void): this;
+  once(event: 'disconnect', listener: (d: DisconnectEvent) => void): this;
+  /** Hand an item to every subscriber of its data type as GOSSIP NOTIFICATION; resolves to the verdict. */
+  deliver(item: DeliverItem, options?: DeliverOptions): Promise<Verdict>;
+  /** True when at least one open connection subscribed to `dataType`. */
+  hasSubscribers(dataType: number): boolean;
+  /** Open module connections. */
+  connectionCount(): number;
+  /** Counters and current internal sizes (a snapshot). */
+  stats(): ApiStats;
+  /** Stop accepting, close every connection, resolve pending deliveries as 'invalid'. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Create the API server (not yet listening: call start()). Throws ApiError on bad options. */
+export function createApiServer(init: ApiServerInit, components: ApiComponents = {}): ApiServer {
+  return new ApiServerImpl(resolveInit(init), components);
+}
+
+class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler {
+  private readonly log: Logger;
+  private readonly timers: Timers;
+  private readonly rateWarn: RateLimitedWarn;
+  private readonly counters: ApiCounters = createCounters();
+  private readonly connections = new Set<Connection>();
+  private readonly subscriptions = new Subscriptions<Connection>();
+  /** Deliveries holding message ids or a timer. */
+  private readonly deliveries = new Set<Delivery>();
+  private server: Server | undefined;
+  private nextConnId = 1;
+  private state: 'new' | 'starting' | 'listening' | 'stopped' = 'new';
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly init: ResolvedApiServerInit,
+    components: ApiComponents,
+  ) {
+    super();
+    const clock = components.clock ?? systemClock;
+    // The daemon hands in a logger already bound to {component: 'api'}.
+    this.log = components.logger ?? silentLogger;
+    this.timers = new Timers(clock);
+    this.rateWarn = new RateLimitedWarn(this.log, clock, WARN_INTERVAL_MS);
+  }
+
+  start(): Promise<{ host: string; port: number }> {
+    if (this.state !== 'new') {
+      return Promise.reject(new ApiError(ApiErrorCode.BadState, `start() called while ${this.state}`));
+    }
+    this.state = 'starting';
+    const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void => {
+        this.state = 'stopped';
+        this.server = undefined;
+        reject(
+          new ApiError(ApiErrorCode.Listen, `cannot listen on ${this.init.host}:${this.init.port}: ${err.message}`, {
+            cause: err,
+          }),
+        );
+      };
+      server.once('error', onError);
+      server.listen({ host: this.init.host, port: this.init.port }, () => {
+        server.off('error', onError);
+        server.on('error', (err) => this.log.error({ err: err.message }, 'API listener error'));
+        if (this.state !== 'starting') {
+          // stop() was called before the listener was up.
+          server.close();
+          reject(new ApiError(ApiErrorCode.BadState, 'stop() was called before the server was listening'));
+          return;
+        }
+        this.state = 'listening';
+        const addr = server.address();
+        const bound =
+          typeof addr === 'object' && addr
+            ? { host: addr.address, port: addr.port }
+            : { host: this.init.host, port: this.init.port };
+        this.log.info(bound, 'API server listening');
+        resolve(bound);
+      });
+    });
+  }
+
+  deliver(item: DeliverItem, options: DeliverOptions = {}): Promise<Verdict> {
+    const { dataType, data } = item ?? ({} as DeliverItem);
+    if (!Number.isInteger(dataType) || dataType < 0 || dataType > 0xffff) {
+      return Promise.reject(new ApiError(ApiErrorCode.BadItem, `dataType must be a u16, got ${String(dataType)}`));
+    }
+    if (!(data instanceof Uint8Array) || data.length > MAX_API_DATA) {
+      return Promise.reject(
+        new ApiError(ApiErrorCode.BadItem, `data must be a Uint8Array of at most ${MAX_API_DATA} bytes`),
+      );
+    }
+    this.counters.deliveries++;
+    const trusted = options.awaitValidation === false;
+    const targets = this.subscriptions.subscribers(dataType).filter((c) => c !== options.exclude && c.isOpen);
+    if (targets.length === 0) return Promise.resolve(this.record('unsubscribed'));
+    if (!trusted) {
+      const full = targets.filter((c) => c.pending.isFull);
+      if (full.length > 0) {
+        for (const c of full) this.dropPendingLimit(c, dataType);
+        return Promise.resolve(this.record('invalid'));
+      }
+    }
+    const bytes = new Uint8Array(data); // one copy, shared by every connection's write queue
+    return new Promise<Verdict>((resolve) => {
+      const delivery: Delivery = new Delivery({
+        trusted,
+        timeoutMs: this.init.validationTimeoutMs,
+        timers: this.timers,
+        onVerdict: (v) => resolve(this.record(v)),
+        onRelease: () => this.deliveries.delete(delivery),
+      });
+      this.deliveries.add(delivery);
+      for (const conn of targets) {
+        if (delivery.settled && !trusted) break;
+        const id = conn.pending.allocate(delivery);
+        if (id === undefined) {
+          this.dropPendingLimit(conn, dataType); // only trusted deliveries get here
+          continue;
+        }
+        if (conn.sendNotification(id, dataType, bytes)) {
+          this.counters.notificationsSent++;
+          delivery.add(conn, id);
+        } else {
+          delivery.fail();
+        }
+      }
+      delivery.begin();
+    });
+  }
+
+  hasSubscribers(dataType: number): boolean {
+    return this.subscriptions.hasSubscribers(dataType);
+  }
+
+  connectionCount(): number {
+    return this.connections.size;
+  }
+
+  stats(): ApiStats {
+    let pendingValidations = 0;
+    for (const c of this.connections) pendingValidations += c.pending.size;
+    return {
+      ...copyCounters(this.counters),
+      connectionsOpen: this.connections.size,
+      subscriptions: this.subscriptions.size,
+      subscribedTypes: this.subscriptions.typeCount,
+      pendingValidations,
+      pendingDeliveries: this.deliveries.size,
+      activeTimers: this.timers.active,
+    };
+  }
+
+  stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    const server = this.server;
+    this.state = 'stopped';
+    this.stopping = new Promise<void>((resolve) => {
+      for (const conn of [...this.connections]) conn.close('server-stopped');
+      for (const d of [...this.deliveries]) d.abort();
+      if (!server?.listening) {
+        resolve(); // never started, or the pending listen callback closes it
+        return;
+      }
+      server.close(() => {
+        this.log.info('API server stopped');
+        resolve();
+      });
+    });
+    return this.stopping;
+  }
+
+  // ConnectionHandler
+
+  onBytes(_conn: Connection, bytes: number): void {
+    this.counters.bytesIn += bytes;
+  }
+
+  onFrame(_conn: Connection): void {
+    this.counters.framesIn++;
+  }
+
+  onMessage(conn: Connection, msg: Message): void {
+    switch (msg.type) {
+      case MessageType.GossipAnnounce: {
+        this.counters.announces++;
+        const event: AnnounceEvent = { ttl: msg.ttl, dataType: msg.dataType, data: new Uint8Array(msg.data), from: conn };
+        this.safeEmit('announce', event);
+        return;
+      }
+      case MessageType.GossipNotify: {
+        this.counters.subscribes++;
+        if (this.subscriptions.has(msg.dataType, conn)) return;
+        if (this.subscriptions.countFor(conn) >= this.init.maxSubscriptionsPerConnection) {
+          conn.close('subscription-limit', {
+            dataType: msg.dataType,
+            limit: this.init.maxSubscriptionsPerConnection,
+            why: `more than ${this.init.maxSubscriptionsPerConnection} data types`,
+          });
+          return;
+        }
+        this.subscriptions.add(msg.dataType, conn);
+        this.log.info({ conn: conn.id, remote: conn.remote, dataType: msg.dataType }, 'module subscribed');
+        return;
+      }
+      case MessageType.GossipValidation: {
+        this.counters.validationsIn++;
+        const delivery = conn.pending.take(msg.messageId);
+        if (!delivery || !delivery.answer(conn, msg.valid)) {
+          this.counters.validationsIgnored++;
+          this.log.debug(
+            { conn: conn.id, remote: conn.remote, messageId: msg.messageId },
+            'VALIDATION for an unknown, already answered or unawaited message_id ignored',
+          );
+        }
+        return;
+      }
+      default:
+        // module-connection lets only the three module types through.
+        return;
+    }
+  }
+
+  onMalformed(_conn: Connection, code: string): void {
+    this.counters.malformed[code] = (this.counters.malformed[code] ?? 0) + 1;
+  }
+
+  onClose(conn: Connection, reason: CloseReason): void {
+    if (!this.connections.delete(conn)) return;
+    this.counters.connectionsClosed++;
+    this.counters.closes[reason]++;
+    this.subscriptions.removeAll(conn);
+    // Every answer still awaited from this module is now missing.
+    for (const delivery of conn.pending.clear()) delivery.lost(conn);
+    this.safeEmit('disconnect', { connection: conn, reason } satisfies DisconnectEvent);
+  }
+
+  // internals
+
+  private accept(socket: Socket): void {
+    const remote = formatRemote(socket);
+    if (this.state !== 'listening' && this.state !== 'starting') {
+      socket.destroy();
+      return;
+    }
+    if (this.connections.size >= this.init.maxConnections) {
+      socket.destroy();
+      this.counters.connectionsRejected++;
+      this.counters.drops['connection-limit']++;
+      this.rateWarn.warn(
+        'connection-limit',
+        { remote, limit: this.init.maxConnections },
+        `module connection from ${remote} refused: ${this.init.maxConnections} connections already open`,
+      );
+      return;
+    }
+    this.counters.connectionsAccepted++;
+    const conn = new Connection(
+      socket,
+      {
+        id: this.nextConnId++,
+        remote,
+        idleTimeoutMs: this.init.idleTimeoutMs,
+        maxQueuedBytes: this.init.maxQueuedBytesPerConnection,
+        maxPendingValidations: this.init.maxPendingValidationsPerConnection,
+      },
+      { timers: this.timers, logger: this.log, handler: this },
+    );
+    this.connections.add(conn);
+    this.log.debug({ conn: conn.id, remote }, 'module connected');
+    this.safeEmit('connection', conn);
+  }
+
+  private dropPendingLimit(conn: Connection, dataType: number): void {
+    this.counters.drops['pending-limit']++;
+    this.rateWarn.warn(
+      'pending-limit',
+      { conn: conn.id, remote: conn.remote, dataType, limit: this.init.maxPendingValidationsPerConnection },
+      `module ${conn.remote} not notified: its ${this.init.maxPendingValidationsPerConnection} pending validations are full`,
+    );
+  }
+
+  private record(verdict: Verdict): Verdict {
+    this.counters.verdicts[verdict]++;
+    return verdict;
+  }
+
+  /** A throwing listener is the daemon's bug: log it, never let it kill a connection handler. */
+  private safeEmit(event: string, payload: unknown): void {
+    try {
+      this.emit(event, payload);
+    } catch (err) {
+      this.log.error({ err: err instanceof Error ? err.message : String(err), event }, `'${event}' listener threw`);
+    }
+  }
+}
+
+function formatRemote(socket: Socket): string {
+  const host = socket.remoteAddress ?? 'unknown';
+  return `${host.includes(':') ? `[${host}]` : host}:${socket.remotePort ?? 0}`;
+}
