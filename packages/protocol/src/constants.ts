@@ -14,3 +14,17 @@ export const NONCE_SIZE = 16;
 export const SOLUTION_SIZE = 8;
 /** The only HELLO version this package speaks. */
 export const PROTOCOL_VERSION = 1;
+/**
+ * Bytes of one shared slab that `encodeMessage` carves frames from (like
+ * Node's Buffer pool): allocating a typed array larger than 64 bytes costs
+ * far more than the encoding itself. A slab is never reused, only replaced,
+ * so a frame stays valid for as long as it is referenced.
+ */
+export const FRAME_POOL_SIZE = 16 * 1024;
+/** Frames larger than this get their own buffer instead of a piece of the slab. */
+export const FRAME_POOL_MAX_FRAME = 2 * 1024;
+/**
+ * Frames up to this size get their own small array: V8 keeps typed arrays of
+ * at most 64 bytes on its heap, which is cheaper than a slab view.
+ */
+export const FRAME_POOL_MIN_FRAME = 65;

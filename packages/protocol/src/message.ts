@@ -12,6 +12,7 @@ import {
 } from './codecs/p2p.js';
 import { HEADER_SIZE, MAX_FRAME_SIZE } from './constants.js';
 import { ErrorCode, ProtocolError } from './errors.js';
+import { allocFrame } from './frame-pool.js';
 import type { Message } from './types.js';
 
 const CODECS: ReadonlyArray<Codec<Message>> = [
@@ -40,7 +41,12 @@ export function isKnownType(type: number): boolean {
   return codecFor(type) !== undefined;
 }
 
-/** Encode a message into one whole frame (header included). Throws ProtocolError on bad fields. */
+/**
+ * Encode a message into one whole frame (header included). Throws ProtocolError on bad fields.
+ * Frames of 65..2048 bytes are views into a shared slab (as with Node's
+ * `Buffer.allocUnsafe`, but zero-filled and never reused): use `frame` itself,
+ * not `frame.buffer`, and `frame.slice()` it before transferring it to a worker.
+ */
 export function encodeMessage(msg: Message): Uint8Array {
   const codec = typeof msg === 'object' && msg !== null ? codecFor(msg.type) : undefined;
   if (!codec) {
@@ -54,7 +60,7 @@ export function encodeMessage(msg: Message): Uint8Array {
       messageType: msg.type,
     });
   }
-  const out = new Uint8Array(size);
+  const out = allocFrame(size);
   out[0] = size >>> 8;
   out[1] = size & 0xff;
   out[2] = msg.type >>> 8;
@@ -83,12 +89,13 @@ export function decodeMessage(frame: Uint8Array): Message {
     throw new ProtocolError(ErrorCode.SizeTooSmall, `frame of ${frame.length} bytes is shorter than its header`);
   }
   const size = frameSize(frame);
+  const type = frameType(frame);
   if (size < HEADER_SIZE) {
     throw new ProtocolError(ErrorCode.SizeTooSmall, `size field ${size} is below ${HEADER_SIZE}`, {
+      messageType: type,
       field: 'size',
     });
   }
-  const type = frameType(frame);
   if (size !== frame.length) {
     throw new ProtocolError(
       ErrorCode.FrameSizeMismatch,

@@ -1,8 +1,17 @@
 import { ErrorCode, ProtocolError } from './errors.js';
 import type { PeerAddress } from './types.js';
 
-/** Encoded size of a PeerAddress: family + port + 4 or 16 address bytes. */
-export function peerAddressSize(address: PeerAddress): number {
+/**
+ * Encoded size of a PeerAddress: family + port + 4 or 16 address bytes.
+ * Throws ProtocolError (GOSSIP_ERR_OUT_OF_RANGE) when `address` is not an object.
+ */
+export function peerAddressSize(address: PeerAddress, messageType?: number): number {
+  if (typeof address !== 'object' || address === null) {
+    throw new ProtocolError(ErrorCode.OutOfRange, `must be a PeerAddress, got ${String(address)}`, {
+      messageType,
+      field: 'address',
+    });
+  }
   return address.family === 4 ? 7 : 19;
 }
 
@@ -66,12 +75,18 @@ export function parseIPv6(host: string): Uint8Array | undefined {
   return out;
 }
 
-/** Canonical text of 4 or 16 address bytes (RFC 5952 for IPv6: lower case, longest zero run as ::). */
+/**
+ * Canonical text of 4 or 16 address bytes. IPv6 follows RFC 5952: lower case,
+ * no leading zeros, the longest run of two or more zero groups (the first on
+ * ties) as `::`, and IPv4-mapped addresses in mixed notation
+ * (`::ffff:192.0.2.1`, as Node reports them in `socket.remoteAddress`).
+ */
 export function formatIP(bytes: Uint8Array): string {
   if (bytes.length === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
   if (bytes.length !== 16) {
     throw new ProtocolError(ErrorCode.BadAddress, `an IP address has 4 or 16 bytes, not ${bytes.length}`);
   }
+  if (isIPv4Mapped(bytes)) return `::ffff:${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
   const groups: number[] = [];
   for (let i = 0; i < 8; i++) groups.push((bytes[2 * i]! << 8) | bytes[2 * i + 1]!);
   // Longest run of at least two zero groups, first one on ties.
@@ -93,6 +108,12 @@ export function formatIP(bytes: Uint8Array): string {
   const hex = (gs: number[]) => gs.map((g) => g.toString(16)).join(':');
   if (bestStart < 0) return hex(groups);
   return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+}
+
+/** True for ::ffff:0:0/96, the IPv4-mapped prefix (RFC 4291 section 2.5.5.2). */
+function isIPv4Mapped(bytes: Uint8Array): boolean {
+  for (let i = 0; i < 10; i++) if (bytes[i] !== 0) return false;
+  return bytes[10] === 0xff && bytes[11] === 0xff;
 }
 
 function checkPort(port: number, text: string): void {
@@ -124,7 +145,11 @@ export function makePeerAddress(host: string, port: number): PeerAddress {
  */
 export function parsePeerAddress(text: string): PeerAddress {
   const { host, port } = splitHostPort(text);
-  return makePeerAddress(host, port);
+  const address = makePeerAddress(host, port);
+  if (address.family === 4 && text.startsWith('[')) {
+    throw new ProtocolError(ErrorCode.BadAddress, `brackets are for IPv6 only, got ${JSON.stringify(text)}`);
+  }
+  return address;
 }
 
 /** Split `host:port` or `[v6]:port` into its parts without interpreting the host. */

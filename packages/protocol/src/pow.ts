@@ -81,6 +81,9 @@ export function solveProofOfWork(
     });
   }
   const start = options.start ?? 0n;
+  if (typeof start !== 'bigint' || start < 0n || start > 0xffffffffffffffffn) {
+    throw new ProtocolError(ErrorCode.OutOfRange, `start ${String(start)} is not a u64 bigint`, { field: 'start' });
+  }
   const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
   const input = powInput(nonce, address, new Uint8Array(SOLUTION_SIZE));
   const solAt = input.length - SOLUTION_SIZE; // 23 for IPv4, 35 for IPv6: one 64-byte block either way

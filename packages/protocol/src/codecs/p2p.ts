@@ -66,7 +66,7 @@ export const peerResponse: Codec<PeerResponse> = {
     }
     checkUint(m.peers.length, 16, T.PeerResponse, 'peers.length');
     let size = 2;
-    for (const p of m.peers) size += peerAddressSize(p);
+    for (const p of m.peers) size += peerAddressSize(p, T.PeerResponse);
     return size;
   },
   write(m, out, o) {
@@ -131,7 +131,7 @@ export const verificationResponse: Codec<VerificationResponse> = {
   bodySize(m) {
     checkBytes(m.nonce, NONCE_SIZE, T.VerificationResponse, 'nonce');
     checkBytes(m.solution, SOLUTION_SIZE, T.VerificationResponse, 'solution');
-    return NONCE_SIZE + SOLUTION_SIZE + peerAddressSize(m.address);
+    return NONCE_SIZE + SOLUTION_SIZE + peerAddressSize(m.address, T.VerificationResponse);
   },
   write(m, out, o) {
     out.set(m.nonce, o);
@@ -162,7 +162,7 @@ export const hello: Codec<Hello> = {
         field: 'version',
       });
     }
-    return 2 + peerAddressSize(m.address);
+    return 2 + peerAddressSize(m.address, T.Hello);
   },
   write(m, out, o) {
     out[o] = PROTOCOL_VERSION;
@@ -188,7 +188,7 @@ export const push: Codec<Push> = {
   name: 'PUSH',
   bodySize(m) {
     checkUint(m.ttl, 8, T.Push, 'ttl');
-    return 2 + peerAddressSize(m.address);
+    return 2 + peerAddressSize(m.address, T.Push);
   },
   write(m, out, o) {
     out[o] = m.ttl;
