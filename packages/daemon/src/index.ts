@@ -1,1 +1,11 @@
-export {};
+export { Daemon, STATS_INTERVAL_MS } from './daemon.js';
+export type { ListenError } from './daemon.js';
+export { Bridge } from './bridge.js';
+export type { BridgeStats } from './bridge.js';
+export { loadConfig, parseConfig } from './config.js';
+export type { Endpoint, GossipConfig } from './config.js';
+export { parseCli, USAGE } from './cli.js';
+export type { CliOptions } from './cli.js';
+export { ConfigError, UsageError } from './errors.js';
+export { createRootLogger } from './logger.js';
+export type { LoggerOptions, LogLevel, RootLogger } from './logger.js';

@@ -1,1 +1,96 @@
-console.log('gossip5 daemon: not wired yet');
+#!/usr/bin/env node
+import { createRequire } from 'node:module';
+import { parseCli, USAGE } from './cli.js';
+import { loadConfig } from './config.js';
+import { Daemon } from './daemon.js';
+import { createRootLogger } from './logger.js';
+
+/** A stop that takes longer than this is cut short (exit 1), so a stuck socket cannot keep the process alive. */
+const SHUTDOWN_DEADLINE_MS = 5_000;
+
+function fail(line: string, status: number): never {
+  process.stderr.write(`gossip5: ${line}\n`);
+  process.exit(status);
+}
+
+function errorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null ? (err as { code?: string }).code : undefined;
+}
+
+async function main(): Promise<void> {
+  let cli;
+  try {
+    cli = parseCli(process.argv.slice(2), process.env, process.cwd());
+  } catch (err) {
+    if (errorCode(err) === 'GOSSIP_ERR_USAGE') fail(`${(err as Error).message} (see --help)`, 2);
+    throw err;
+  }
+  if (cli.help) {
+    process.stdout.write(USAGE.endsWith('\n') ? USAGE : `${USAGE}\n`);
+    return;
+  }
+  if (cli.version) {
+    const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+    process.stdout.write(`gossip5 ${pkg.version}\n`);
+    return;
+  }
+
+  let config;
+  try {
+    config = await loadConfig(cli.configPath, {
+      validationTimeoutMs: cli.validationTimeoutMs,
+      spreadSuppressionMs: cli.spreadSuppressionMs,
+    });
+  } catch (err) {
+    if (errorCode(err) === 'GOSSIP_ERR_CONFIG') fail((err as Error).message, 2);
+    throw err;
+  }
+
+  const root = createRootLogger({ level: cli.logLevel });
+  const log = root.logger;
+  for (const warning of config.warnings) log.warn({ file: config.file }, warning);
+
+  const daemon = new Daemon(config, log);
+  try {
+    await daemon.start();
+  } catch (err) {
+    root.flush();
+    if (errorCode(err) === 'GOSSIP_ERR_LISTEN') fail((err as Error).message, 1);
+    throw err;
+  }
+
+  let signalled = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      log.warn({ signal }, 'second signal: exiting at once');
+      root.flush();
+      process.exit(1);
+    }
+    signalled = true;
+    log.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long: exiting');
+      root.flush();
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    daemon
+      .stop()
+      .then(() => {
+        root.flush();
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        log.error({ err }, 'error while stopping');
+        root.flush();
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`gossip5: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

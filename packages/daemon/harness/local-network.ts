@@ -1,0 +1,206 @@
+/**
+ * Starts real gossip daemon processes on 127.0.0.1 with free ports, for the
+ * end-to-end tests, `pnpm demo` and the benchmarks. It reads each daemon's JSON
+ * log lines from stdout to learn when it started and which neighbours it has.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@gossip5/testkit';
+
+export const DAEMON_MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
+
+/** Lines of log kept per node (a test harness must be bounded too). */
+export const MAX_LOG_LINES = 20_000;
+
+export interface NodeOptions {
+  degree?: number;
+  cacheSize?: number;
+  p2pTtl?: number;
+  powDifficulty?: number;
+  /** -v in seconds. */
+  validationTimeout?: number;
+  /** -s in seconds. */
+  spreadSuppression?: number;
+  /** Extra `key = value` lines for the [gossip] section. */
+  extra?: Record<string, string | number | boolean>;
+  logLevel?: string;
+}
+
+export interface LogLine {
+  level?: number;
+  msg?: string;
+  component?: string;
+  [key: string]: unknown;
+}
+
+/** The environment for a child daemon: ours without the test runner's TypeScript loader. */
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+export class DaemonProcess extends EventEmitter {
+  readonly logs: LogLine[] = [];
+  readonly stderr: string[] = [];
+  readonly neighbours = new Set<string>();
+  exitCode: number | null | undefined;
+  readonly exited: Promise<number | null>;
+  readonly started: Promise<void>;
+  private child: ChildProcess;
+
+  constructor(
+    readonly name: string,
+    readonly configPath: string,
+    readonly apiPort: number,
+    readonly p2pPort: number,
+    args: string[],
+  ) {
+    super();
+    this.child = spawn(process.execPath, [DAEMON_MAIN, '-c', configPath, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: childEnv({ INIT_CWD: dirname(configPath) }),
+    });
+    this.exited = new Promise((res) => {
+      this.child.once('exit', (code) => {
+        this.exitCode = code;
+        this.emit('exit', code);
+        res(code);
+      });
+    });
+    this.started = new Promise((res, rej) => {
+      const onLine = (line: LogLine) => {
+        if (typeof line.msg === 'string' && line.msg.startsWith('gossip daemon started')) {
+          this.off('line', onLine);
+          res();
+        }
+      };
+      this.on('line', onLine);
+      this.once('exit', (code) =>
+        rej(new Error(`${name} exited with ${code} before starting: ${this.stderr.join('\n')}`)),
+      );
+    });
+    this.started.catch(() => undefined);
+    createInterface({ input: this.child.stdout! }).on('line', (text) => {
+      let line: LogLine;
+      try {
+        line = JSON.parse(text) as LogLine;
+      } catch {
+        line = { msg: text };
+      }
+      if (this.logs.length < MAX_LOG_LINES) this.logs.push(line);
+      if (line.msg === 'neighbour up' && typeof line.peer === 'string') this.neighbours.add(line.peer);
+      if (line.msg === 'neighbour down' && typeof line.peer === 'string') this.neighbours.delete(line.peer);
+      this.emit('line', line);
+    });
+    createInterface({ input: this.child.stderr! }).on('line', (text) => {
+      if (this.stderr.length < MAX_LOG_LINES) this.stderr.push(text);
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get p2pAddress(): string {
+    return `127.0.0.1:${this.p2pPort}`;
+  }
+
+  /** Send a signal (default SIGTERM) and wait for the exit code. */
+  async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.exitCode === undefined) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+export interface LocalNetworkOptions extends NodeOptions {
+  n: number;
+  /** Where configs are written (default: a new temp folder, removed on stop). */
+  dir?: string;
+}
+
+/** Write one INI for a node. */
+export function iniText(p2pPort: number, apiPort: number, bootstrapperPort: number | undefined, o: NodeOptions): string {
+  const lines = [
+    '[gossip]',
+    `cache_size = ${o.cacheSize ?? 1000}`,
+    `degree = ${o.degree ?? 4}`,
+    `p2p_ttl = ${o.p2pTtl ?? 5}`,
+    `p2p_address = 127.0.0.1:${p2pPort}`,
+    `api_address = 127.0.0.1:${apiPort}`,
+    `pow_difficulty = ${o.powDifficulty ?? 8}`,
+  ];
+  if (bootstrapperPort !== undefined) lines.push(`bootstrapper = 127.0.0.1:${bootstrapperPort}`);
+  for (const [k, v] of Object.entries(o.extra ?? {})) lines.push(`${k} = ${String(v)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export class LocalNetwork {
+  private constructor(
+    readonly nodes: DaemonProcess[],
+    private readonly dir: string,
+    private readonly ownDir: boolean,
+  ) {}
+
+  /** Start node 0 as the bootstrapper, then the others pointing at it. Resolves once all have started. */
+  static async start(options: LocalNetworkOptions): Promise<LocalNetwork> {
+    const ownDir = options.dir === undefined;
+    const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'gossip5-net-')));
+    const nodes: DaemonProcess[] = [];
+    const net = new LocalNetwork(nodes, dir, ownDir);
+    try {
+      const spawnNode = async (i: number, bootstrapperPort: number | undefined) => {
+        const p2pPort = await freePort();
+        const apiPort = await freePort();
+        const file = join(dir, `node${i}.ini`);
+        await writeFile(file, iniText(p2pPort, apiPort, bootstrapperPort, options));
+        const args = ['--log-level', options.logLevel ?? 'info'];
+        if (options.validationTimeout !== undefined) args.push('-v', String(options.validationTimeout));
+        if (options.spreadSuppression !== undefined) args.push('-s', String(options.spreadSuppression));
+        const node = new DaemonProcess(`node${i}`, file, apiPort, p2pPort, args);
+        nodes[i] = node;
+        return node;
+      };
+      const boot = await spawnNode(0, undefined);
+      await boot.started;
+      const rest = [];
+      for (let i = 1; i < options.n; i++) rest.push(await spawnNode(i, boot.p2pPort));
+      await Promise.all(rest.map((n) => n.started));
+      return net;
+    } catch (err) {
+      await net.stop();
+      throw err;
+    }
+  }
+
+  /** True when every live node has a neighbour and the neighbour graph (as logged) is connected. */
+  isConnected(): boolean {
+    const live = this.nodes.filter((n) => n.exitCode === undefined);
+    if (live.length <= 1) return true;
+    const byAddr = new Map(live.map((n) => [n.p2pAddress, n]));
+    const seen = new Set<string>([live[0]!.p2pAddress]);
+    const queue = [live[0]!];
+    while (queue.length > 0) {
+      const node = queue.shift()!;
+      for (const peer of node.neighbours) {
+        if (!seen.has(peer) && byAddr.has(peer)) {
+          seen.add(peer);
+          queue.push(byAddr.get(peer)!);
+        }
+      }
+    }
+    return seen.size === live.length && live.every((n) => n.neighbours.size > 0);
+  }
+
+  /** Stop every node with SIGTERM and return their exit codes; removes the temp folder. */
+  async stop(): Promise<Array<number | null>> {
+    const codes = await Promise.all(this.nodes.filter(Boolean).map((n) => n.kill('SIGTERM')));
+    if (this.ownDir) await rm(this.dir, { recursive: true, force: true });
+    return codes;
+  }
+}

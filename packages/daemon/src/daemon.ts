@@ -1,0 +1,140 @@
+import { createApiServer, type ApiServer } from '@gossip5/api';
+import { createP2PNode, type P2PNode } from '@gossip5/p2p';
+import { formatPeerAddress } from '@gossip5/protocol';
+import type { Logger } from 'pino';
+import { Bridge } from './bridge.js';
+import type { GossipConfig } from './config.js';
+
+/** How often the daemon logs its counters at info level. */
+export const STATS_INTERVAL_MS = 60_000;
+
+export interface ListenError extends Error {
+  code: 'GOSSIP_ERR_LISTEN';
+  key: 'api_address' | 'p2p_address';
+}
+
+/** Wraps a bind failure (EADDRINUSE, EACCES, EADDRNOTAVAIL) into one operator-readable line. */
+function listenError(err: unknown, key: 'api_address' | 'p2p_address', text: string, file: string): ListenError {
+  const cause = err as NodeJS.ErrnoException;
+  const why =
+    cause?.code === 'EADDRINUSE'
+      ? 'address already in use'
+      : cause?.code === 'EACCES'
+        ? 'permission denied'
+        : cause?.code === 'EADDRNOTAVAIL'
+          ? 'address not available on this machine'
+          : (cause?.message ?? String(err));
+  const e = new Error(`${file}: [gossip] ${key}: cannot listen on ${text}: ${why}`) as ListenError;
+  e.code = 'GOSSIP_ERR_LISTEN';
+  e.key = key;
+  return e;
+}
+
+/** One Gossip-5 node: the API server, the P2P overlay and the bridge between them. */
+export class Daemon {
+  readonly api: ApiServer;
+  readonly p2p: P2PNode;
+  readonly bridge: Bridge;
+  private readonly log: Logger;
+  private statsTimer: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+
+  /** `log` is the root logger: each part gets its own `component` child. */
+  constructor(
+    readonly config: GossipConfig,
+    log: Logger,
+  ) {
+    this.log = log.child({ component: 'daemon' });
+    this.api = createApiServer(
+      {
+        host: config.apiAddress.host,
+        port: config.apiAddress.port,
+        validationTimeoutMs: config.validationTimeoutMs,
+        maxConnections: config.maxModuleConnections,
+      },
+      { logger: log.child({ component: 'api' }) },
+    );
+    this.bridge = new Bridge(this.api, log.child({ component: 'bridge' }));
+    this.p2p = createP2PNode(
+      {
+        host: config.p2pAddress.host,
+        port: config.p2pAddress.port,
+        degree: config.degree,
+        cacheSize: config.cacheSize,
+        pushTtl: config.p2pTtl,
+        bootstrapper: config.bootstrapper
+          ? { host: config.bootstrapper.host, port: config.bootstrapper.port }
+          : undefined,
+        seenTtlMs: config.spreadSuppressionMs,
+        powDifficulty: config.powDifficulty,
+        relayUnsubscribed: config.relayUnsubscribed,
+      },
+      { validator: this.bridge.validator, logger: log.child({ component: 'p2p' }) },
+    );
+    this.bridge.attach(this.p2p);
+    const overlayLog = log.child({ component: 'overlay' });
+    this.p2p.on('neighbour-up', (peer) =>
+      overlayLog.info({ peer: formatPeerAddress(peer), neighbours: this.p2p.neighbours().length }, 'neighbour up'),
+    );
+    this.p2p.on('neighbour-down', (peer) =>
+      overlayLog.info({ peer: formatPeerAddress(peer), neighbours: this.p2p.neighbours().length }, 'neighbour down'),
+    );
+  }
+
+  /** Bind both ports (API first, so modules can connect while the overlay forms) and join the network. */
+  async start(): Promise<void> {
+    const { config } = this;
+    let api: { host: string; port: number };
+    try {
+      api = await this.api.start();
+    } catch (err) {
+      throw listenError(err, 'api_address', config.apiAddress.text, config.file);
+    }
+    let p2pAddress;
+    try {
+      p2pAddress = await this.p2p.start();
+    } catch (err) {
+      await this.api.stop();
+      throw listenError(err, 'p2p_address', config.p2pAddress.text, config.file);
+    }
+    this.log.info(
+      {
+        api: api.host.includes(':') ? `[${api.host}]:${api.port}` : `${api.host}:${api.port}`,
+        p2p: formatPeerAddress(p2pAddress),
+        bootstrapper: config.bootstrapper?.text ?? null,
+        degree: config.degree,
+        cacheSize: config.cacheSize,
+        validationTimeoutMs: config.validationTimeoutMs,
+        spreadSuppressionMs: config.spreadSuppressionMs,
+      },
+      config.bootstrapper ? 'gossip daemon started' : 'gossip daemon started as a bootstrapper',
+    );
+    this.statsTimer = setInterval(() => this.logStats(), STATS_INTERVAL_MS);
+    this.statsTimer.unref();
+  }
+
+  /** Everything the daemon counts, for the periodic log line and for tests. */
+  stats(): Record<string, unknown> {
+    return {
+      bridge: this.bridge.stats,
+      api: this.api.stats(),
+      p2p: this.p2p.stats(),
+      neighbours: this.p2p.neighbours().length,
+      modules: this.api.connectionCount(),
+    };
+  }
+
+  private logStats(): void {
+    this.log.info({ stats: this.stats() }, 'stats');
+  }
+
+  /** Stop accepting, close links and module connections. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.statsTimer) clearInterval(this.statsTimer);
+      await Promise.allSettled([this.p2p.stop(), this.api.stop()]);
+      this.log.info({ stats: this.stats() }, 'gossip daemon stopped');
+    })();
+    return this.stopping;
+  }
+}
