@@ -1,0 +1,132 @@
+import { formatPeerAddress, makePeerAddress, type PeerAddress } from '@gossip5/protocol';
+import * as C from './constants.js';
+import { P2PError, P2PErrorCode } from './errors.js';
+import type { P2PInit } from './types.js';
+
+/** P2PInit with every default filled in and every value checked. */
+export interface P2PConfig {
+  host: string;
+  port: number;
+  degree: number;
+  cacheSize: number;
+  pushTtl: number;
+  bootstrapper: PeerAddress | undefined;
+  seenTtlMs: number;
+  powDifficulty: number;
+  relayUnsubscribed: boolean;
+  maxAcceptedDifficulty: number;
+  handshakeTimeoutMs: number;
+  dialTimeoutMs: number;
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  maintenanceIntervalMs: number;
+  sendQueueBytes: number;
+  knownPeersLimit: number;
+  seenLimit: number;
+  maxPendingHandshakes: number;
+  maxPendingValidations: number;
+  backoffMinMs: number;
+  backoffMaxMs: number;
+  dialRetryMs: number;
+  maxDialFailures: number;
+  peerSampleSize: number;
+  pushSuppressMs: number;
+  pushSeenLimit: number;
+  warnIntervalMs: number;
+  fullViewAdmitChance: number;
+  shuffleIntervalMs: number;
+}
+
+function bad(field: string, message: string): never {
+  throw new P2PError(P2PErrorCode.BadOption, `P2PInit.${field}: ${message}`);
+}
+
+function int(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    bad(field, `must be an integer in ${min}..${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function opt(
+  field: keyof P2PInit,
+  init: P2PInit,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const value = init[field];
+  return value === undefined ? fallback : int(field, value, min, max);
+}
+
+function ip(field: string, host: unknown, port: number): PeerAddress {
+  if (typeof host !== 'string') bad(field, 'must be an IP literal');
+  try {
+    return makePeerAddress(host, port);
+  } catch (err) {
+    return bad(field, err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Check `init` and fill in the defaults; throws P2PError GOSSIP_ERR_P2P_BAD_OPTION naming the field. */
+export function resolveConfig(init: P2PInit): P2PConfig {
+  if (typeof init !== 'object' || init === null) bad('', 'must be an object');
+  const port = int('port', init.port, 0, 65535);
+  const host = ip('host', init.host, port).host;
+  let bootstrapper: PeerAddress | undefined;
+  if (init.bootstrapper !== undefined && init.bootstrapper !== null) {
+    const b = init.bootstrapper;
+    bootstrapper = ip('bootstrapper.host', b.host, int('bootstrapper.port', b.port, 1, 65535));
+  }
+  const pingIntervalMs = opt('pingIntervalMs', init, C.DEFAULT_PING_INTERVAL_MS, 1);
+  const backoffMinMs = opt('backoffMinMs', init, C.DEFAULT_BACKOFF_MIN_MS, 1);
+  const backoffMaxMs = opt('backoffMaxMs', init, C.DEFAULT_BACKOFF_MAX_MS, 1);
+  if (backoffMaxMs < backoffMinMs) bad('backoffMaxMs', `must be at least backoffMinMs (${backoffMinMs})`);
+  if (init.relayUnsubscribed !== undefined && typeof init.relayUnsubscribed !== 'boolean') {
+    bad('relayUnsubscribed', 'must be a boolean');
+  }
+  if (typeof init.seenTtlMs !== 'number' || !(init.seenTtlMs >= 0) || !Number.isFinite(init.seenTtlMs)) {
+    bad('seenTtlMs', `must be a finite number >= 0, got ${String(init.seenTtlMs)}`);
+  }
+  const chance = init.fullViewAdmitChance ?? C.DEFAULT_FULL_VIEW_ADMIT_CHANCE;
+  if (typeof chance !== 'number' || !(chance >= 0 && chance <= 1)) {
+    bad('fullViewAdmitChance', `must be a number in 0..1, got ${String(chance)}`);
+  }
+  return {
+    host,
+    port,
+    degree: int('degree', init.degree, 1, 65535),
+    cacheSize: int('cacheSize', init.cacheSize, 0, Number.MAX_SAFE_INTEGER),
+    pushTtl: int('pushTtl', init.pushTtl, 0, 255),
+    bootstrapper,
+    seenTtlMs: init.seenTtlMs,
+    powDifficulty: opt('powDifficulty', init, C.DEFAULT_POW_DIFFICULTY, 0, 64),
+    relayUnsubscribed: init.relayUnsubscribed ?? C.DEFAULT_RELAY_UNSUBSCRIBED,
+    maxAcceptedDifficulty: opt('maxAcceptedDifficulty', init, C.DEFAULT_MAX_ACCEPTED_DIFFICULTY, 0, 64),
+    handshakeTimeoutMs: opt('handshakeTimeoutMs', init, C.DEFAULT_HANDSHAKE_TIMEOUT_MS, 1),
+    dialTimeoutMs: opt('dialTimeoutMs', init, C.DEFAULT_DIAL_TIMEOUT_MS, 1),
+    pingIntervalMs,
+    pingTimeoutMs: opt('pingTimeoutMs', init, C.DEFAULT_PING_TIMEOUT_MS, 1),
+    maintenanceIntervalMs: opt('maintenanceIntervalMs', init, C.DEFAULT_MAINTENANCE_INTERVAL_MS, 1),
+    sendQueueBytes: opt('sendQueueBytes', init, C.DEFAULT_SEND_QUEUE_BYTES, 65536),
+    knownPeersLimit: opt('knownPeersLimit', init, C.DEFAULT_KNOWN_PEERS_LIMIT, 0),
+    seenLimit: opt('seenLimit', init, C.DEFAULT_SEEN_LIMIT, 1),
+    maxPendingHandshakes: opt('maxPendingHandshakes', init, C.DEFAULT_MAX_PENDING_HANDSHAKES, 1),
+    maxPendingValidations: opt('maxPendingValidations', init, C.DEFAULT_MAX_PENDING_VALIDATIONS, 1),
+    backoffMinMs,
+    backoffMaxMs,
+    dialRetryMs: opt('dialRetryMs', init, C.DEFAULT_DIAL_RETRY_MS, 1),
+    maxDialFailures: opt('maxDialFailures', init, C.DEFAULT_MAX_DIAL_FAILURES, 1),
+    peerSampleSize: opt('peerSampleSize', init, C.DEFAULT_PEER_SAMPLE_SIZE, 1, C.MAX_ADDRESSES_PER_RESPONSE),
+    pushSuppressMs: opt('pushSuppressMs', init, C.DEFAULT_PUSH_SUPPRESS_MS, 1),
+    pushSeenLimit: opt('pushSeenLimit', init, C.DEFAULT_PUSH_SEEN_LIMIT, 1),
+    warnIntervalMs: opt('warnIntervalMs', init, C.DEFAULT_WARN_INTERVAL_MS, 0),
+    fullViewAdmitChance: chance,
+    shuffleIntervalMs: opt('shuffleIntervalMs', init, C.DEFAULT_SHUFFLE_INTERVAL_MS, 0),
+  };
+}
+
+/** True when `config` makes the node a bootstrapper: no bootstrapper, or itself. */
+export function isBootstrapper(config: P2PConfig, self: PeerAddress): boolean {
+  return !config.bootstrapper || formatPeerAddress(config.bootstrapper) === formatPeerAddress(self);
+}

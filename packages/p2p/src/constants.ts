@@ -1,0 +1,128 @@
+/**
+ * Defaults of every timeout and limit of the overlay. Each can be overridden
+ * through the matching optional field of `P2PInit`.
+ */
+
+/**
+ * Leading zero bits a joining peer must find (`powDifficulty`). 2^18 hashes is
+ * about 0.1 s on one core with the protocol's solver (~2.7 M hashes/s).
+ */
+export const DEFAULT_POW_DIFFICULTY = 18;
+
+/**
+ * Highest difficulty this node agrees to solve when it dials (`maxAcceptedDifficulty`).
+ * A listener asking for more is dropped instead of keeping the solver busy for minutes
+ * (2^24 hashes is a few seconds).
+ */
+export const DEFAULT_MAX_ACCEPTED_DIFFICULTY = 24;
+
+/** A handshake (HELLO to PEER RESPONSE, proof of work included) must finish within this (`handshakeTimeoutMs`). */
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/** A TCP connect must succeed within this (`dialTimeoutMs`). */
+export const DEFAULT_DIAL_TIMEOUT_MS = 5_000;
+
+/** Every neighbour is pinged this long after its last answered PING (`pingIntervalMs`). */
+export const DEFAULT_PING_INTERVAL_MS = 15_000;
+
+/** A PING not answered within this drops the link (`pingTimeoutMs`). */
+export const DEFAULT_PING_TIMEOUT_MS = 10_000;
+
+/**
+ * Period of the view maintenance (`maintenanceIntervalMs`): while the view is below
+ * `degree` a PEER REQUEST goes to a random neighbour and one known address is dialled.
+ */
+export const DEFAULT_MAINTENANCE_INTERVAL_MS = 5_000;
+
+/**
+ * Bytes a link may hold unsent (`sendQueueBytes`). A neighbour that stops reading
+ * is dropped when its queue would grow beyond this, instead of being buffered forever.
+ */
+export const DEFAULT_SEND_QUEUE_BYTES = 1024 * 1024;
+
+/**
+ * A link closed with a farewell (the PUSH sent to an evicted neighbour) lets its
+ * queued bytes drain for at most this long of socket inactivity before it is destroyed.
+ */
+export const FAREWELL_FLUSH_MS = 5_000;
+
+/** Known addresses kept for replacements (`knownPeersLimit`); the oldest is forgotten first. */
+export const DEFAULT_KNOWN_PEERS_LIMIT = 1_000;
+
+/**
+ * Seen message ids kept in memory (`seenLimit`). Ids are kept at least `seenTtlMs`;
+ * when this many unexpired ids are held, new items from the network are dropped
+ * (counted as `seen-cache-full`) rather than forgetting an id early.
+ */
+export const DEFAULT_SEEN_LIMIT = 100_000;
+
+/**
+ * Period of the shuffle (`shuffleIntervalMs`, jittered by up to half of it; 0 turns
+ * it off): a node with a full view dials one random known address, and if it is
+ * admitted its longest-established link gives way. Keeps the overlay mixing and
+ * heals groups cut off from the rest.
+ */
+export const DEFAULT_SHUFFLE_INTERVAL_MS = 60_000;
+
+/** Inbound connections still in the handshake at once (`maxPendingHandshakes`); more are refused. */
+export const DEFAULT_MAX_PENDING_HANDSHAKES = 64;
+
+/**
+ * Items awaiting the Validator's verdict at once (`maxPendingValidations`); beyond it new
+ * items are dropped unmarked (counted as `validation-backlog-full`), so a later copy may pass.
+ */
+export const DEFAULT_MAX_PENDING_VALIDATIONS = 1_024;
+
+/** First delay before re-dialling the bootstrapper while the view is empty (`backoffMinMs`). */
+export const DEFAULT_BACKOFF_MIN_MS = 1_000;
+
+/** The bootstrapper re-dial delay doubles up to this (`backoffMaxMs`). */
+export const DEFAULT_BACKOFF_MAX_MS = 60_000;
+
+/** First cooldown of a known address after a failed dial (`dialRetryMs`); it doubles per failure. */
+export const DEFAULT_DIAL_RETRY_MS = 5_000;
+
+/** A known address is forgotten after this many failed dials in a row (`maxDialFailures`). */
+export const DEFAULT_MAX_DIAL_FAILURES = 3;
+
+/** Most addresses sent in one PEER RESPONSE (`peerSampleSize`), whatever the request asked for. */
+export const DEFAULT_PEER_SAMPLE_SIZE = 32;
+
+/**
+ * Addresses read from one PEER RESPONSE. The rest are ignored (counted as
+ * `peer-response-truncated`); the frame limit alone would allow about 9,000.
+ */
+export const MAX_ADDRESSES_PER_RESPONSE = 256;
+
+/**
+ * Newcomers heard of by PUSH while the view was full, kept (newest first) as
+ * the first candidates when a link must be replaced: a newcomer has room.
+ */
+export const FRESH_CANDIDATES_LIMIT = 16;
+
+/** A PUSH for the same newcomer is forwarded at most once per this long (`pushSuppressMs`). */
+export const DEFAULT_PUSH_SUPPRESS_MS = 30_000;
+
+/** Newcomer addresses remembered for PUSH suppression (`pushSeenLimit`). */
+export const DEFAULT_PUSH_SEEN_LIMIT = 4_096;
+
+/**
+ * Chance that a node whose view is full still admits a newcomer, closing its
+ * longest-established link to make room (`fullViewAdmitChance`). A bootstrapper
+ * always admits. Without this, a group of nodes whose views are full of each
+ * other could stay cut off from the rest forever; with it, nodes still looking
+ * for links eventually get in, while a full view changes only now and then.
+ */
+export const DEFAULT_FULL_VIEW_ADMIT_CHANCE = 0.25;
+
+/** A warning about drops of one reason is logged at most once per this long (`warnIntervalMs`). */
+export const DEFAULT_WARN_INTERVAL_MS = 10_000;
+
+/** Default: items whose type no local module subscribed to are relayed as opaque data. */
+export const DEFAULT_RELAY_UNSUBSCRIBED = true;
+
+/**
+ * Hashes a solver tries per unit of expected work (2^difficulty) before giving up.
+ * 16x the expectation fails with probability e^-16.
+ */
+export const POW_ATTEMPTS_FACTOR = 16;

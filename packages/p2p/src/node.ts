@@ -1,0 +1,230 @@
+import { EventEmitter } from 'node:events';
+import { formatPeerAddress, makePeerAddress, type PeerAddress } from '@gossip5/protocol';
+import { resolveConfig, type P2PConfig } from './config.js';
+import { Counters } from './counters.js';
+import { silentLogger, systemClock, systemRandomBytes } from './defaults.js';
+import { P2PError, P2PErrorCode } from './errors.js';
+import { PowWorker } from './handshake/pow-worker.js';
+import { KnownPeers } from './overlay/known-peers.js';
+import { Liveness } from './overlay/liveness.js';
+import { Membership } from './overlay/membership.js';
+import { View } from './overlay/view.js';
+import { KnowledgeBase } from './spread/knowledge-base.js';
+import { SeenCache } from './spread/seen-cache.js';
+import { Spreader } from './spread/spreader.js';
+import type { Link } from './transport/link.js';
+import { listen, type Listener } from './transport/listener.js';
+import type {
+  GossipItem,
+  Logger,
+  NeighbourInfo,
+  P2PComponents,
+  P2PEvents,
+  P2PInit,
+  P2PNode,
+  P2PStats,
+} from './types.js';
+
+type State = 'new' | 'starting' | 'started' | 'stopped';
+
+/** Wires listener, membership, liveness and spreader into one node. */
+class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
+  private readonly config: P2PConfig;
+  private readonly log: Logger;
+  private readonly counters: Counters;
+  private readonly seen: SeenCache<bigint>;
+  private readonly kb: KnowledgeBase;
+  private readonly known: KnownPeers;
+  private readonly view: View<Link>;
+  private readonly liveness: Liveness;
+  private readonly spreader: Spreader;
+  private readonly membership: Membership;
+  private readonly powWorker: PowWorker | undefined;
+  private state: State = 'new';
+  private listener: Listener | undefined;
+  private advertised: PeerAddress | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(init: P2PInit, components: P2PComponents) {
+    super();
+    const config = resolveConfig(init);
+    if (!components || typeof components.validator?.validate !== 'function') {
+      throw new P2PError(P2PErrorCode.BadOption, 'P2PComponents.validator must have a validate() method');
+    }
+    this.config = config;
+    const clock = components.clock ?? systemClock;
+    const random = components.randomBytes ?? systemRandomBytes;
+    this.log = components.logger ?? silentLogger;
+    const counters = new Counters(this.log, clock, config.warnIntervalMs);
+    this.counters = counters;
+    if (!components.powSolver) this.powWorker = new PowWorker();
+    const solver = components.powSolver ?? this.powWorker!.solve;
+    this.seen = new SeenCache<bigint>({ clock, ttlMs: config.seenTtlMs, limit: config.seenLimit });
+    this.kb = new KnowledgeBase(config.cacheSize, clock);
+    this.known = new KnownPeers({
+      clock,
+      random,
+      limit: config.knownPeersLimit,
+      retryMs: config.dialRetryMs,
+      maxFailures: config.maxDialFailures,
+      onEvict: (address) =>
+        counters.drops.drop(
+          'known-peers-evicted',
+          { peer: formatPeerAddress(address), limit: config.knownPeersLimit },
+          'known addresses full: forgot the oldest',
+        ),
+    });
+    this.view = new View<Link>(config.degree, random);
+    this.liveness = new Liveness({
+      clock,
+      random,
+      counters,
+      intervalMs: config.pingIntervalMs,
+      timeoutMs: config.pingTimeoutMs,
+    });
+    this.spreader = new Spreader({
+      random,
+      validator: components.validator,
+      counters,
+      logger: this.log.child({ component: 'spreader' }),
+      seen: this.seen,
+      knowledge: this.kb,
+      relayUnsubscribed: config.relayUnsubscribed,
+      maxPendingValidations: config.maxPendingValidations,
+      neighbours: () => this.view.list(),
+      accepted: (item) => this.safeEmit('item', item),
+    });
+    this.membership = new Membership({
+      config,
+      clock,
+      random,
+      logger: this.log.child({ component: 'overlay' }),
+      counters,
+      solver,
+      view: this.view,
+      known: this.known,
+      liveness: this.liveness,
+      onNotification: (link, msg) => this.spreader.onNotification(link, msg),
+      neighbourUp: (peer) => this.safeEmit('neighbour-up', peer),
+      neighbourDown: (peer) => this.safeEmit('neighbour-down', peer),
+    });
+  }
+
+  get address(): PeerAddress | undefined {
+    return this.advertised;
+  }
+
+  async start(): Promise<PeerAddress> {
+    if (this.state !== 'new') {
+      throw new P2PError(P2PErrorCode.BadState, `start() called on a node that is ${this.state}`);
+    }
+    this.state = 'starting';
+    let listener: Listener;
+    try {
+      listener = await listen(
+        this.config.host,
+        this.config.port,
+        (socket) => this.membership.accept(socket),
+        (err) => this.log.error({ err }, 'listener failed'),
+      );
+    } catch (err) {
+      if (this.state === 'starting') this.state = 'new';
+      throw err;
+    }
+    if (this.state !== 'starting') {
+      await listener.close();
+      throw new P2PError(P2PErrorCode.BadState, 'stopped while starting');
+    }
+    this.listener = listener;
+    this.advertised = makePeerAddress(this.config.host, listener.port);
+    this.state = 'started';
+    this.membership.start(this.advertised);
+    this.log.info(
+      {
+        address: formatPeerAddress(this.advertised),
+        degree: this.config.degree,
+        bootstrapper: this.config.bootstrapper ? formatPeerAddress(this.config.bootstrapper) : null,
+        powDifficulty: this.config.powDifficulty,
+      },
+      'p2p node listening',
+    );
+    return this.advertised;
+  }
+
+  originate(item: { ttl: number; dataType: number; data: Uint8Array }): bigint {
+    if (this.state === 'stopped') throw new P2PError(P2PErrorCode.BadState, 'originate() after stop()');
+    return this.spreader.originate(item);
+  }
+
+  neighbours(): PeerAddress[] {
+    return this.view.list().map((l) => l.peer!);
+  }
+
+  neighbourDetails(): NeighbourInfo[] {
+    return this.view.list().map((l) => ({ address: l.peer!, direction: l.direction, since: l.since }));
+  }
+
+  connect(address: PeerAddress): boolean {
+    if (this.state !== 'started' || this.membership.room() <= 0) return false;
+    return this.membership.connect(address);
+  }
+
+  knowledge(): GossipItem[] {
+    return this.kb.list().map((s) => s.item);
+  }
+
+  stats(): P2PStats {
+    const c = this.counters;
+    return {
+      neighbours: this.view.size,
+      knownPeers: this.known.size,
+      knowledgeBase: this.kb.size,
+      knowledgeBaseEvicted: this.kb.evicted,
+      seenIds: this.seen.size,
+      pendingHandshakes: this.membership.pendingHandshakes,
+      pendingDials: this.membership.pendingDials,
+      pendingValidations: this.spreader.pendingValidations,
+      linksUp: c.linksUp,
+      linksDown: c.linksDown,
+      linksDownByReason: { ...c.linksDownByReason },
+      handshakesOk: c.handshakesOk,
+      handshakesFailed: { ...c.handshakesFailed },
+      itemsOriginated: c.itemsOriginated,
+      itemsReceived: c.itemsReceived,
+      itemsDuplicate: c.itemsDuplicate,
+      itemsForwarded: c.itemsForwarded,
+      itemsStoppedInvalid: c.itemsStoppedInvalid,
+      itemsStoppedUnsubscribed: c.itemsStoppedUnsubscribed,
+      itemsTtlExpired: c.itemsTtlExpired,
+      messagesSent: { ...c.messagesSent },
+      messagesReceived: { ...c.messagesReceived },
+      drops: { ...c.drops.counts },
+    };
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.state = 'stopped';
+      this.spreader.stop();
+      this.membership.stop();
+      await Promise.all([this.listener?.close(), this.powWorker?.close()]);
+      this.log.info({ address: this.advertised && formatPeerAddress(this.advertised) }, 'p2p node stopped');
+    })();
+    return this.stopping;
+  }
+
+  /** A throwing listener must not break the link that triggered the event. */
+  private safeEmit<K extends keyof P2PEvents>(event: K, ...args: P2PEvents[K]): void {
+    try {
+      (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args);
+    } catch (err) {
+      this.log.error({ err, event }, 'event listener threw');
+    }
+  }
+}
+
+/** Create a node; nothing listens before `start()`. Throws P2PError GOSSIP_ERR_P2P_BAD_OPTION on bad options. */
+export function createP2PNode(init: P2PInit, components: P2PComponents): P2PNode {
+  return new P2PNodeImpl(init, components);
+}
+

@@ -1,0 +1,382 @@
+import type { Socket } from 'node:net';
+import {
+  formatPeerAddress,
+  MessageType,
+  typeName,
+  type Message,
+  type PeerAddress,
+  type PeerNotification,
+} from '@gossip5/protocol';
+import { isBootstrapper, type P2PConfig } from '../config.js';
+import type { Counters } from '../counters.js';
+import { InboundHandshake } from '../handshake/inbound.js';
+import { OutboundHandshake } from '../handshake/outbound.js';
+import { randomU32 } from '../random.js';
+import { CloseReason } from '../transport/close-reason.js';
+import { dial, type Dial, type DialFailure } from '../transport/dialer.js';
+import { Link } from '../transport/link.js';
+import type { Clock, Logger, PowSolver, RandomBytes } from '../types.js';
+import { Discovery, type LinkPort } from './discovery.js';
+import type { KnownPeers } from './known-peers.js';
+import type { Liveness } from './liveness.js';
+import type { View } from './view.js';
+
+export interface MembershipOptions {
+  config: P2PConfig;
+  clock: Clock;
+  random: RandomBytes;
+  logger: Logger;
+  counters: Counters;
+  solver: PowSolver;
+  view: View<Link>;
+  known: KnownPeers;
+  liveness: Liveness;
+  /** A PEER NOTIFICATION from an established neighbour. */
+  onNotification(link: Link, msg: PeerNotification): void;
+  neighbourUp(peer: PeerAddress): void;
+  neighbourDown(peer: PeerAddress): void;
+}
+
+/** An outbound connection: TCP connect first, then the handshake on `link`. */
+interface DialAttempt {
+  key: string;
+  address: PeerAddress;
+  dial: Dial;
+  link: Link | undefined;
+  /** A shuffle dial: once established it may displace the longest-established link. */
+  shuffle: boolean;
+}
+
+/** Reasons that say nothing against the peer: its address keeps its standing. */
+const NOT_PENALISED: ReadonlySet<string> = new Set<string>([
+  CloseReason.SimultaneousDial,
+  CloseReason.DuplicateLink,
+  CloseReason.Shutdown,
+]);
+
+/**
+ * The overlay's links: accepts and dials them, runs their handshakes, keeps
+ * the view at up to `degree` neighbours (one link per peer address, none to
+ * itself, simultaneous dials settled), routes what established neighbours send,
+ * and hands finding peers to Discovery.
+ *
+ * A full view mostly refuses newcomers at HELLO, before any work is done. A
+ * bootstrapper always admits them (a joining node has nowhere else to go), any
+ * other node with chance `fullViewAdmitChance` (so that groups of full nodes
+ * cannot stay cut off); either makes room by closing its longest-established link.
+ */
+export class Membership implements LinkPort {
+  private self: PeerAddress | undefined;
+  selfKey = '';
+  private isBootstrapper = false;
+  /** Inbound links admitted while the view was full: they may evict when they complete. */
+  private readonly mayEvict = new WeakSet<Link>();
+  private readonly dials = new Map<string, DialAttempt>();
+  private readonly inbound = new Set<Link>();
+  private readonly handshakes = new Map<Link, InboundHandshake | OutboundHandshake>();
+  private readonly discovery: Discovery;
+  private stopped = false;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: MembershipOptions) {
+    this.log = opts.logger;
+    this.discovery = new Discovery({ ...opts, links: this });
+  }
+
+  get pendingHandshakes(): number {
+    return this.inbound.size;
+  }
+
+  get pendingDials(): number {
+    return this.dials.size;
+  }
+
+  /** Begin maintenance and bootstrapping once listening on `self`. */
+  start(self: PeerAddress): void {
+    this.self = self;
+    this.selfKey = formatPeerAddress(self);
+    this.isBootstrapper = isBootstrapper(this.opts.config, self);
+    this.discovery.start();
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.discovery.stop();
+    const attempts = [...this.dials.values()];
+    this.dials.clear();
+    for (const a of attempts) {
+      if (a.link) a.link.close(CloseReason.Shutdown);
+      else a.dial.cancel();
+    }
+    for (const link of [...this.inbound]) link.close(CloseReason.Shutdown);
+    for (const link of this.opts.view.list()) link.close(CloseReason.Shutdown);
+    this.opts.liveness.stop();
+  }
+
+  /** A socket accepted by the listener. */
+  accept(socket: Socket): void {
+    if (this.stopped || !this.self) {
+      socket.destroy();
+      return;
+    }
+    const { config, counters } = this.opts;
+    if (this.inbound.size >= config.maxPendingHandshakes) {
+      counters.drops.drop(
+        'pending-handshakes-full',
+        { remote: `${socket.remoteAddress}:${socket.remotePort}`, limit: config.maxPendingHandshakes },
+        'too many handshakes in progress: connection refused',
+      );
+      socket.destroy();
+      return;
+    }
+    const link = this.newLink(socket, 'inbound');
+    this.inbound.add(link);
+    const hs = new InboundHandshake(link, {
+      clock: this.opts.clock,
+      randomBytes: this.opts.random,
+      difficulty: config.powDifficulty,
+      timeoutMs: config.handshakeTimeoutMs,
+      admit: (l, address) => this.admit(l, address),
+      verified: (l) => this.inboundVerified(l),
+    });
+    this.handshakes.set(link, hs);
+    hs.start();
+  }
+
+  /** Links still wanted, counting dials in progress. */
+  room(): number {
+    return this.opts.view.room - this.dials.size;
+  }
+
+  /** Dial `address` unless it is this node, linked, being dialled or handshaking inbound. */
+  connect(address: PeerAddress, shuffle = false): boolean {
+    if (this.stopped || !this.self) return false;
+    const key = formatPeerAddress(address);
+    if (address.port === 0 || !this.canDial(key)) return false;
+    const { config, clock, counters } = this.opts;
+    const attempt: DialAttempt = {
+      key,
+      address,
+      dial: dial(address, config.dialTimeoutMs, clock),
+      link: undefined,
+      shuffle,
+    };
+    this.dials.set(key, attempt);
+    attempt.dial.socket.then(
+      (socket) => {
+        if (this.dials.get(key) !== attempt) {
+          socket.destroy();
+          return;
+        }
+        const link = this.newLink(socket, 'outbound');
+        link.identify(address, key);
+        attempt.link = link;
+        const hs = new OutboundHandshake(link, {
+          clock,
+          self: this.self!,
+          solver: this.opts.solver,
+          maxDifficulty: config.maxAcceptedDifficulty,
+          timeoutMs: config.handshakeTimeoutMs,
+          established: (l, peers) => this.outboundEstablished(l, peers),
+        });
+        this.handshakes.set(link, hs);
+        hs.start();
+      },
+      (failure: DialFailure) => {
+        if (this.dials.get(key) !== attempt) return;
+        this.dials.delete(key);
+        counters.handshakeFailed(failure.reason);
+        this.log.debug({ peer: key, reason: failure.reason, detail: failure.detail }, `dial failed: ${failure.reason}`);
+        this.opts.known.markFailed(key);
+        this.discovery.afterLoss();
+      },
+    );
+    return true;
+  }
+
+  private newLink(socket: Socket, direction: 'inbound' | 'outbound'): Link {
+    return new Link({
+      socket,
+      direction,
+      maxSendQueueBytes: this.opts.config.sendQueueBytes,
+      logger: this.log,
+      counters: this.opts.counters,
+      onMessage: (link, msg) => this.onMessage(link, msg),
+      onClose: (link, reason) => this.onClose(link, reason),
+    });
+  }
+
+  canDial(key: string): boolean {
+    if (key === this.selfKey || this.opts.view.has(key) || this.dials.has(key)) return false;
+    for (const link of this.inbound) if (link.key === key) return false;
+    return true;
+  }
+
+  /** Drop our own dial to `key` (the simultaneous dial we lost). */
+  private abortDial(key: string, reason: CloseReason): void {
+    const attempt = this.dials.get(key);
+    if (!attempt) return;
+    this.dials.delete(key);
+    if (attempt.link) {
+      attempt.link.close(reason);
+    } else {
+      attempt.dial.cancel();
+      this.opts.counters.handshakeFailed(reason);
+    }
+  }
+
+  /**
+   * Settle two links to the same peer: the one dialled by the node with the lower
+   * formatted address survives. Returns true when our own dial wins.
+   */
+  private ourDialWins(key: string): boolean {
+    return this.selfKey < key;
+  }
+
+  /**
+   * Whether a full view makes room for one more newcomer: always on a
+   * bootstrapper (joining nodes have nowhere else to go), otherwise by chance
+   * (`fullViewAdmitChance`).
+   */
+  private admitsWhenFull(): boolean {
+    if (this.isBootstrapper) return true;
+    const chance = this.opts.config.fullViewAdmitChance;
+    return chance > 0 && randomU32(this.opts.random) < chance * 2 ** 32;
+  }
+
+  /** HELLO arrived: refuse self-links, duplicates and (mostly) newcomers to a full view. */
+  private admit(link: Link, address: PeerAddress): CloseReason | undefined {
+    const key = formatPeerAddress(address);
+    if (key === this.selfKey) return CloseReason.SelfLink;
+    if (this.opts.view.has(key)) return CloseReason.DuplicateLink;
+    if (this.opts.view.isFull) {
+      if (!this.admitsWhenFull()) return CloseReason.ViewFull;
+      this.mayEvict.add(link);
+    }
+    if (this.dials.has(key)) {
+      if (this.ourDialWins(key)) return CloseReason.SimultaneousDial;
+      this.abortDial(key, CloseReason.SimultaneousDial);
+    }
+    link.identify(address, key);
+    return undefined;
+  }
+
+  /** The dialer proved its work: establish, answer PEER RESPONSE, PUSH the newcomer. */
+  private inboundVerified(link: Link): void {
+    this.handshakes.delete(link);
+    this.inbound.delete(link);
+    const { view, config } = this.opts;
+    const key = link.key!;
+    const address = link.peer!;
+    if (view.has(key)) return link.close(CloseReason.DuplicateLink);
+    if (this.dials.has(key)) {
+      if (this.ourDialWins(key)) return link.close(CloseReason.SimultaneousDial);
+      this.abortDial(key, CloseReason.SimultaneousDial);
+    }
+    if (view.isFull) {
+      if (!this.mayEvict.has(link) && !this.admitsWhenFull()) return link.close(CloseReason.ViewFull);
+      this.evictFor(address);
+    }
+    const peers = view.sample(config.peerSampleSize, key).map((l) => l.peer!);
+    if (!link.send({ type: MessageType.PeerResponse, peers })) return;
+    this.establish(link);
+    this.discovery.announce(link, address);
+  }
+
+  /**
+   * Make room for `newcomer` by closing the longest-established link. The
+   * evicted neighbour first gets a PUSH for the newcomer, which has room, so it
+   * can link there: the path through this node usually becomes a path through
+   * the newcomer instead of being cut.
+   */
+  private evictFor(newcomer: PeerAddress, reason: CloseReason = CloseReason.Evicted): void {
+    const victim = this.opts.view.oldest();
+    if (!victim) return;
+    victim.send({ type: MessageType.Push, ttl: 1, address: newcomer });
+    victim.close(reason, `making room for ${formatPeerAddress(newcomer)}`, true);
+  }
+
+  /** The listener's PEER RESPONSE arrived: establish and learn its sample. */
+  private outboundEstablished(link: Link, peers: PeerAddress[]): void {
+    this.handshakes.delete(link);
+    const key = link.key!;
+    const attempt = this.dials.get(key);
+    if (attempt?.link === link) this.dials.delete(key);
+    const { view } = this.opts;
+    if (view.has(key)) return link.close(CloseReason.DuplicateLink);
+    if (view.isFull) {
+      if (!attempt?.shuffle) return link.close(CloseReason.ViewFull);
+      this.evictFor(link.peer!, CloseReason.Shuffled);
+    }
+    this.establish(link);
+    this.discovery.learn(peers);
+  }
+
+  private establish(link: Link): void {
+    const { view, counters, known, liveness, clock } = this.opts;
+    link.since = clock.now();
+    if (!view.add(link)) return link.close(CloseReason.ViewFull, 'no room left');
+    link.state = 'established';
+    counters.linksUp++;
+    counters.handshakesOk++;
+    known.add(link.peer!);
+    known.markSucceeded(link.key!);
+    liveness.track(link);
+    link.logger.debug({ neighbours: view.size }, 'neighbour up');
+    this.opts.neighbourUp(link.peer!);
+  }
+
+  private onMessage(link: Link, msg: Message): void {
+    if (link.state === 'handshaking') {
+      const hs = this.handshakes.get(link);
+      if (hs) hs.handle(msg);
+      else link.close(CloseReason.UnexpectedMessage, `${typeName(msg.type)} during the handshake`);
+      return;
+    }
+    switch (msg.type) {
+      case MessageType.PeerNotification:
+        return this.opts.onNotification(link, msg);
+      case MessageType.Ping:
+        return this.opts.liveness.onPing(link, msg);
+      case MessageType.PeerRequest:
+        return this.discovery.onPeerRequest(link, msg.max);
+      case MessageType.PeerResponse:
+        return this.discovery.learn(msg.peers);
+      case MessageType.Push:
+        return this.discovery.onPush(link, msg.ttl, msg.address);
+      default:
+        link.close(CloseReason.UnexpectedMessage, `${typeName(msg.type)} on an established link`);
+    }
+  }
+
+  private onClose(link: Link, reason: CloseReason): void {
+    const hs = this.handshakes.get(link);
+    // Closed by the listener before it answered our HELLO: alive, but it refused us.
+    const refused = hs instanceof OutboundHandshake && hs.awaitingRequest && reason === CloseReason.ConnectionClosed;
+    hs?.cancel();
+    this.handshakes.delete(link);
+    this.inbound.delete(link);
+    const key = link.key;
+    if (key !== undefined && this.dials.get(key)?.link === link) this.dials.delete(key);
+    const { view, counters, known, liveness } = this.opts;
+    const penalise = link.direction === 'outbound' || view.get(key ?? '') === link;
+    if (key !== undefined && penalise && !NOT_PENALISED.has(reason)) {
+      if (refused) known.markRefused(key);
+      else known.markFailed(key);
+    }
+    if (view.remove(link)) {
+      liveness.untrack(link);
+      counters.linkDown(reason);
+      if (this.stopped) return;
+      link.logger.debug({ reason, neighbours: view.size }, 'neighbour down');
+      this.opts.neighbourDown(link.peer!);
+    } else {
+      counters.handshakeFailed(reason);
+      if (this.stopped) return;
+    }
+    // An eviction makes room for a link that is about to take the slot.
+    if (reason !== CloseReason.Evicted && reason !== CloseReason.Shuffled) this.discovery.afterLoss();
+  }
+
+}

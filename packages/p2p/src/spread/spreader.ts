@@ -1,0 +1,166 @@
+import { MAX_ITEM_DATA, MessageType, type PeerNotification } from '@gossip5/protocol';
+import type { Counters } from '../counters.js';
+import { P2PError, P2PErrorCode } from '../errors.js';
+import { randomU64 } from '../random.js';
+import type { Link } from '../transport/link.js';
+import type { GossipItem, Logger, RandomBytes, ReceivedItem, Validator, Verdict } from '../types.js';
+import type { KnowledgeBase } from './knowledge-base.js';
+import type { SeenCache } from './seen-cache.js';
+
+export interface SpreaderOptions {
+  random: RandomBytes;
+  validator: Validator;
+  counters: Counters;
+  logger: Logger;
+  seen: SeenCache<bigint>;
+  knowledge: KnowledgeBase;
+  relayUnsubscribed: boolean;
+  maxPendingValidations: number;
+  /** Established neighbours at the time of the call. */
+  neighbours(): Link[];
+  /** An item accepted from the network (not seen before), before its verdict. */
+  accepted(item: ReceivedItem): void;
+}
+
+/**
+ * Spreading: originate items, and for every PEER NOTIFICATION drop the seen,
+ * store the new, ask the Validator and forward with ttl-1 (0 stays 0) to every
+ * neighbour but the sender when the verdict allows.
+ */
+export class Spreader {
+  private pending = 0;
+  private stopped = false;
+
+  constructor(private readonly opts: SpreaderOptions) {}
+
+  /** Items awaiting a verdict. */
+  get pendingValidations(): number {
+    return this.pending;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  originate(input: { ttl: number; dataType: number; data: Uint8Array }): bigint {
+    if (this.stopped) throw new P2PError(P2PErrorCode.BadState, 'originate() after stop()');
+    checkItem(input);
+    const { seen, counters } = this.opts;
+    let messageId = randomU64(this.opts.random);
+    while (seen.has(messageId)) messageId = randomU64(this.opts.random);
+    if (seen.forceAdd(messageId) > 0) {
+      const msg = 'seen set full: forgot the oldest id early to originate';
+      counters.drops.drop('seen-evicted-early', { limit: 'seenLimit' }, msg);
+    }
+    const item: GossipItem = { messageId, ttl: input.ttl, dataType: input.dataType, data: input.data.slice() };
+    this.opts.knowledge.add(item);
+    counters.itemsOriginated++;
+    this.send(item, item.ttl, undefined);
+    return messageId;
+  }
+
+  onNotification(from: Link, msg: PeerNotification): void {
+    const { seen, counters } = this.opts;
+    if (seen.has(msg.messageId)) {
+      counters.itemsDuplicate++;
+      return;
+    }
+    if (this.pending >= this.opts.maxPendingValidations) {
+      counters.drops.drop(
+        'validation-backlog-full',
+        { from: from.key, pending: this.pending },
+        'too many items awaiting a verdict: item dropped unseen',
+      );
+      return;
+    }
+    if (!seen.add(msg.messageId)) {
+      counters.drops.drop('seen-cache-full', { from: from.key }, 'seen set full of unexpired ids: item dropped unseen');
+      return;
+    }
+    const item: ReceivedItem = {
+      messageId: msg.messageId,
+      ttl: msg.ttl,
+      dataType: msg.dataType,
+      data: msg.data.slice(),
+      from: from.key ?? from.remote,
+    };
+    this.opts.knowledge.add({ messageId: item.messageId, ttl: item.ttl, dataType: item.dataType, data: item.data });
+    counters.itemsReceived++;
+    this.opts.accepted(item);
+    this.pending++;
+    let verdict: Promise<Verdict>;
+    try {
+      verdict = this.opts.validator.validate(item);
+    } catch (err) {
+      verdict = Promise.reject(err);
+    }
+    verdict.then(
+      (v) => this.decided(item, v),
+      (err: unknown) => {
+        this.opts.logger.warn({ err, messageId: hex(item.messageId) }, 'validator failed: item treated as invalid');
+        this.decided(item, 'invalid');
+      },
+    );
+  }
+
+  private decided(item: ReceivedItem, verdict: Verdict): void {
+    this.pending--;
+    if (this.stopped) return;
+    const { counters } = this.opts;
+    if (verdict === 'invalid') {
+      counters.itemsStoppedInvalid++;
+      return;
+    }
+    if (verdict === 'unsubscribed' && !this.opts.relayUnsubscribed) {
+      counters.itemsStoppedUnsubscribed++;
+      return;
+    }
+    if (verdict !== 'valid' && verdict !== 'unsubscribed') {
+      const msg = 'validator returned an unknown verdict: item treated as invalid';
+      this.opts.logger.warn({ verdict, messageId: hex(item.messageId) }, msg);
+      counters.itemsStoppedInvalid++;
+      return;
+    }
+    if (item.ttl === 1) {
+      counters.itemsTtlExpired++;
+      return;
+    }
+    const ttl = item.ttl === 0 ? 0 : item.ttl - 1;
+    if (this.send(item, ttl, item.from) > 0) counters.itemsForwarded++;
+  }
+
+  /** Send to every neighbour except `exceptKey`; returns how many got it. */
+  private send(item: GossipItem, ttl: number, exceptKey: string | undefined): number {
+    const msg: PeerNotification = {
+      type: MessageType.PeerNotification,
+      ttl,
+      messageId: item.messageId,
+      dataType: item.dataType,
+      data: item.data,
+    };
+    let sent = 0;
+    for (const link of this.opts.neighbours()) {
+      if (link.key === exceptKey) continue;
+      if (link.send(msg)) sent++;
+    }
+    return sent;
+  }
+}
+
+function checkItem(input: { ttl: number; dataType: number; data: Uint8Array }): void {
+  const { ttl, dataType, data } = input;
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255) {
+    throw new P2PError(P2PErrorCode.BadItem, `ttl must be 0..255, got ${ttl}`);
+  }
+  if (!Number.isInteger(dataType) || dataType < 0 || dataType > 0xffff) {
+    throw new P2PError(P2PErrorCode.BadItem, `data type must be 0..65535, got ${dataType}`);
+  }
+  if (!(data instanceof Uint8Array)) throw new P2PError(P2PErrorCode.BadItem, 'data must be a Uint8Array');
+  if (data.length > MAX_ITEM_DATA) {
+    throw new P2PError(P2PErrorCode.BadItem, `${data.length} data bytes exceed the limit of ${MAX_ITEM_DATA}`);
+  }
+}
+
+function hex(id: bigint): string {
+  return id.toString(16).padStart(16, '0');
+}

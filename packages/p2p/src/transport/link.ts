@@ -1,0 +1,161 @@
+import type { Socket } from 'node:net';
+import {
+  decodeMessage,
+  encodeMessage,
+  FrameDecoder,
+  isProtocolError,
+  type Message,
+  type PeerAddress,
+} from '@gossip5/protocol';
+import { FAREWELL_FLUSH_MS } from '../constants.js';
+import type { Counters } from '../counters.js';
+import type { Logger } from '../types.js';
+import { closeLogLevel, CloseReason } from './close-reason.js';
+
+export type LinkState = 'handshaking' | 'established' | 'closed';
+
+export interface LinkOptions {
+  socket: Socket;
+  direction: 'inbound' | 'outbound';
+  /** Bytes that may wait unsent before the link is dropped. */
+  maxSendQueueBytes: number;
+  logger: Logger;
+  counters: Counters;
+  onMessage(link: Link, msg: Message): void;
+  onClose(link: Link, reason: CloseReason): void;
+}
+
+/**
+ * One TCP connection to a peer: frames in through a FrameDecoder, messages out
+ * through a bounded send queue (the socket's own buffer, capped). Bad input
+ * closes only this link, with a log line naming the reason and the remote.
+ */
+export class Link {
+  readonly direction: 'inbound' | 'outbound';
+  /** `ip:port` of the socket's remote end (not the peer's listening address). */
+  readonly remote: string;
+  state: LinkState = 'handshaking';
+  /** The peer's listening address: dialled (outbound) or proved in the handshake (inbound). */
+  peer: PeerAddress | undefined;
+  /** formatPeerAddress(peer), once known. */
+  key: string | undefined;
+  /** Clock time the link was established. */
+  since = 0;
+  closeReason: CloseReason | undefined;
+  private log: Logger;
+  private readonly socket: Socket;
+  private readonly decoder = new FrameDecoder();
+  private readonly opts: LinkOptions;
+  private socketError: string | undefined;
+
+  constructor(opts: LinkOptions) {
+    this.opts = opts;
+    this.socket = opts.socket;
+    this.direction = opts.direction;
+    const { remoteAddress, remotePort } = this.socket;
+    this.remote = remoteAddress?.includes(':') ? `[${remoteAddress}]:${remotePort}` : `${remoteAddress}:${remotePort}`;
+    this.log = opts.logger.child({ remote: this.remote, direction: this.direction });
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('error', (err: NodeJS.ErrnoException) => {
+      this.socketError = err.code ?? err.message;
+    });
+    this.socket.on('close', () => this.close(CloseReason.ConnectionClosed, this.socketError));
+  }
+
+  /** Name the peer once its listening address is known; later log lines carry it. */
+  identify(peer: PeerAddress, key: string): void {
+    this.peer = peer;
+    this.key = key;
+    this.log = this.log.child({ peer: key });
+  }
+
+  get logger(): Logger {
+    return this.log;
+  }
+
+  /** Bytes written but not yet handed to the kernel. */
+  get queuedBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  /**
+   * Queue one message. Returns false (and sends nothing) when the link is closed,
+   * or closes the link when its queue would grow beyond the limit.
+   */
+  send(msg: Message): boolean {
+    if (this.state === 'closed') return false;
+    const frame = encodeMessage(msg);
+    if (this.socket.writableLength + frame.length > this.opts.maxSendQueueBytes) {
+      this.opts.counters.drops.drop(
+        CloseReason.SendQueueFull,
+        { remote: this.remote, peer: this.key, queued: this.socket.writableLength },
+        'neighbour does not read, link dropped',
+      );
+      this.close(CloseReason.SendQueueFull, `${this.socket.writableLength} bytes queued`);
+      return false;
+    }
+    this.socket.write(frame);
+    this.opts.counters.sent(msg.type);
+    return true;
+  }
+
+  /**
+   * Close the connection once; logs the reason and tells the owner. `flush`
+   * lets what was already queued go out first (a farewell PUSH); otherwise
+   * the socket is destroyed at once.
+   */
+  close(reason: CloseReason, detail?: string, flush = false): void {
+    if (this.state === 'closed') return;
+    const wasEstablished = this.state === 'established';
+    this.state = 'closed';
+    this.closeReason = reason;
+    if (flush) {
+      // A neighbour that does not read cannot hold the socket open for long.
+      this.socket.setTimeout(FAREWELL_FLUSH_MS, () => this.socket.destroy());
+      this.socket.destroySoon();
+    } else {
+      this.socket.destroy();
+    }
+    const level = closeLogLevel(reason);
+    const fields = { reason, ...(detail !== undefined ? { detail } : {}) };
+    const what = wasEstablished ? 'link closed' : 'handshake failed';
+    this.log[level](fields, `${what}: ${reason}${detail !== undefined ? ` (${detail})` : ''}`);
+    this.opts.onClose(this, reason);
+  }
+
+  private onData(chunk: Uint8Array): void {
+    if (this.state === 'closed') return;
+    let frames: Uint8Array[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (err) {
+      this.close(CloseReason.Malformed, describe(err));
+      return;
+    }
+    for (const frame of frames) {
+      // A handler may have closed the link while earlier frames were handled.
+      if ((this.state as LinkState) === 'closed') return;
+      let msg: Message;
+      try {
+        msg = decodeMessage(frame);
+      } catch (err) {
+        this.close(CloseReason.Malformed, describe(err));
+        return;
+      }
+      this.opts.counters.received(msg.type);
+      try {
+        this.opts.onMessage(this, msg);
+      } catch (err) {
+        this.log.error({ err }, 'message handler failed');
+        this.close(CloseReason.InternalError, describe(err));
+        return;
+      }
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  if (isProtocolError(err)) return `${err.code}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,206 @@
+import type { EventEmitter } from 'node:events';
+import type { PeerAddress } from '@gossip5/protocol';
+
+/** Structural logger (pino fits it). */
+export interface Logger {
+  child(bindings: Record<string, unknown>): Logger;
+  debug(obj: unknown, msg?: string): void;
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+/** Time and timers, injected so tests can drive them. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Random bytes source, injected so nonces, ids and sampling can be seeded in tests. */
+export type RandomBytes = (n: number) => Uint8Array;
+
+/** Finds a proof-of-work solution (8 bytes) for a VERIFICATION REQUEST. */
+export type PowSolver = (nonce: Uint8Array, address: PeerAddress, difficulty: number) => Promise<Uint8Array>;
+
+/** One item spread over the network. */
+export interface GossipItem {
+  /** 64-bit id, unique in the network (random at the origin). */
+  messageId: bigint;
+  /** Remaining hops; 0 = unlimited. */
+  ttl: number;
+  dataType: number;
+  data: Uint8Array;
+}
+
+/** An item this node accepted from a neighbour. */
+export interface ReceivedItem extends GossipItem {
+  /** Formatted PeerAddress of the neighbour that sent it (`127.0.0.1:6001`, `[::1]:6001`). */
+  from: string;
+}
+
+/**
+ * What the local modules made of an item: `valid` forwards it, `invalid` stops it,
+ * `unsubscribed` (nobody local cares) forwards it unless `relayUnsubscribed` is false.
+ */
+export type Verdict = 'valid' | 'invalid' | 'unsubscribed';
+
+/** The port through which whoever wires the node validates network items (the API server in the daemon). */
+export interface Validator {
+  validate(item: ReceivedItem): Promise<Verdict>;
+}
+
+/** Options of one node. Optional fields default to the constants of `constants.ts`. */
+export interface P2PInit {
+  /** IP literal to listen on (`127.0.0.1`, `::1`). */
+  host: string;
+  /** 0 = any free port; the advertised PeerAddress uses the bound port. */
+  port: number;
+  /** Links in the view and spreading fan-out, >= 1. */
+  degree: number;
+  /** Items kept in the knowledge base (`cache_size`), >= 0. */
+  cacheSize: number;
+  /** ttl of PUSH for newcomers (`p2p_ttl`), 0..255; 0 sends no PUSH. */
+  pushTtl: number;
+  /** IP literal and port of the bootstrapper; absent: this node is a bootstrapper. */
+  bootstrapper?: { host: string; port: number } | undefined;
+  /** Seen ids are remembered at least this long (`-s`). */
+  seenTtlMs: number;
+  /** Leading zero bits asked of joining peers. Default DEFAULT_POW_DIFFICULTY (18). */
+  powDifficulty?: number | undefined;
+  /** Forward items no local module subscribed to. Default true. */
+  relayUnsubscribed?: boolean | undefined;
+  /** Highest difficulty this node solves when dialling. Default 24. */
+  maxAcceptedDifficulty?: number | undefined;
+  /** Default 10 s. */
+  handshakeTimeoutMs?: number | undefined;
+  /** Default 5 s. */
+  dialTimeoutMs?: number | undefined;
+  /** Default 15 s. */
+  pingIntervalMs?: number | undefined;
+  /** Default 10 s. */
+  pingTimeoutMs?: number | undefined;
+  /** Default 5 s. */
+  maintenanceIntervalMs?: number | undefined;
+  /** Default 1 MiB. */
+  sendQueueBytes?: number | undefined;
+  /** Default 1,000. */
+  knownPeersLimit?: number | undefined;
+  /** Default 100,000. */
+  seenLimit?: number | undefined;
+  /** Default 64. */
+  maxPendingHandshakes?: number | undefined;
+  /** Default 1,024. */
+  maxPendingValidations?: number | undefined;
+  /** Default 1 s. */
+  backoffMinMs?: number | undefined;
+  /** Default 60 s. */
+  backoffMaxMs?: number | undefined;
+  /** Default 5 s. */
+  dialRetryMs?: number | undefined;
+  /** Default 3. */
+  maxDialFailures?: number | undefined;
+  /** Default 32. */
+  peerSampleSize?: number | undefined;
+  /** Default 30 s. */
+  pushSuppressMs?: number | undefined;
+  /** Default 4,096. */
+  pushSeenLimit?: number | undefined;
+  /** Default 10 s. */
+  warnIntervalMs?: number | undefined;
+  /** Default 60 s; 0 turns the shuffle off. */
+  shuffleIntervalMs?: number | undefined;
+  /** 0..1, default 0.25 (a bootstrapper always admits). */
+  fullViewAdmitChance?: number | undefined;
+}
+
+/** What the node uses from its surroundings. */
+export interface P2PComponents {
+  validator: Validator;
+  /** Default: silent. */
+  logger?: Logger | undefined;
+  /** Default: the system clock. */
+  clock?: Clock | undefined;
+  /** Default: node:crypto randomBytes. */
+  randomBytes?: RandomBytes | undefined;
+  /** Default: solveProofOfWork of @gossip5/protocol in one worker thread per node. */
+  powSolver?: PowSolver | undefined;
+}
+
+/** Events of a P2PNode, for the typed EventEmitter. */
+export interface P2PEvents {
+  /** Every new (not seen before) item accepted from the network, before its verdict. */
+  item: [item: ReceivedItem];
+  'neighbour-up': [peer: PeerAddress];
+  'neighbour-down': [peer: PeerAddress];
+}
+
+/** One established neighbour. */
+export interface NeighbourInfo {
+  address: PeerAddress;
+  /** `outbound`: this node dialled it. */
+  direction: 'inbound' | 'outbound';
+  /** Clock time the link was established. */
+  since: number;
+}
+
+/** Counters of a node. Records are keyed by reason or by message name. */
+export interface P2PStats {
+  neighbours: number;
+  knownPeers: number;
+  knowledgeBase: number;
+  /** Items evicted from the knowledge base to make room (it keeps the last `cacheSize`). */
+  knowledgeBaseEvicted: number;
+  seenIds: number;
+  pendingHandshakes: number;
+  pendingDials: number;
+  pendingValidations: number;
+  linksUp: number;
+  linksDown: number;
+  /** Why established links went down. */
+  linksDownByReason: Record<string, number>;
+  handshakesOk: number;
+  /** Why handshakes (inbound or outbound, dials included) did not end in a link. */
+  handshakesFailed: Record<string, number>;
+  itemsOriginated: number;
+  itemsReceived: number;
+  itemsDuplicate: number;
+  itemsForwarded: number;
+  itemsStoppedInvalid: number;
+  itemsStoppedUnsubscribed: number;
+  /** Items not forwarded because their ttl was 1. */
+  itemsTtlExpired: number;
+  messagesSent: Record<string, number>;
+  messagesReceived: Record<string, number>;
+  /** Everything dropped, by reason. */
+  drops: Record<string, number>;
+}
+
+/** A Gossip-5 overlay node. */
+export interface P2PNode extends EventEmitter<P2PEvents> {
+  /**
+   * Listen and begin bootstrapping; resolves with the advertised address.
+   * Rejects with the listen error itself (EADDRINUSE, ...).
+   */
+  start(): Promise<PeerAddress>;
+  /** The advertised address once started. */
+  readonly address: PeerAddress | undefined;
+  /**
+   * Spread an item from this node: new random id, marked seen, stored, sent to every
+   * neighbour with the given ttl. Throws P2PError GOSSIP_ERR_P2P_BAD_ITEM for a ttl
+   * outside 0..255, a data type outside 0..65535 or more than 65519 data bytes, and
+   * GOSSIP_ERR_P2P_BAD_STATE after stop().
+   */
+  originate(item: { ttl: number; dataType: number; data: Uint8Array }): bigint;
+  /** Established neighbours. */
+  neighbours(): PeerAddress[];
+  /** Established neighbours with direction and age. */
+  neighbourDetails(): NeighbourInfo[];
+  /** Ask for a link to `address` (ignored when linked, dialling, full, or self). Returns true when a dial started. */
+  connect(address: PeerAddress): boolean;
+  /** Items of the knowledge base, oldest first. */
+  knowledge(): GossipItem[];
+  stats(): P2PStats;
+  /** Close the listener and every link, cancel timers, stop the solver. Idempotent. */
+  stop(): Promise<void>;
+}
