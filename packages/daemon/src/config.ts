@@ -35,6 +35,8 @@ export interface GossipConfig {
   validationTimeoutMs: number;
   spreadSuppressionMs: number;
   maxModuleConnections: number;
+  /** How often a full node tries one random known peer, so separate clusters merge (0 = never). */
+  shuffleIntervalMs: number;
   /** One line per problem that does not stop the daemon (unknown key, wildcard p2p_address). */
   warnings: string[];
 }
@@ -65,6 +67,8 @@ export const DEFAULT_VALIDATION_TIMEOUT_MS = 10_000;
 export const DEFAULT_SPREAD_SUPPRESSION_MS = 300_000;
 /** Default `max_api_connections`: module connections served at once. */
 export const DEFAULT_MAX_API_CONNECTIONS = 1024;
+/** Default `shuffle_interval`: 60 s (the p2p package's default). */
+export const DEFAULT_SHUFFLE_INTERVAL_MS = 60_000;
 /** A config file larger than this is refused before it is read. */
 export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
 
@@ -77,6 +81,7 @@ export const CONFIG_LIMITS = {
   max_api_connections: { min: 1, max: 100_000 },
   validation_timeout: { min: 0.001, max: 3600 },
   spread_suppression: { min: 0.001, max: 86_400 },
+  shuffle_interval: { min: 0, max: 86_400 },
 } as const;
 
 /** Every key `[gossip]` understands; anything else is warned about and ignored. */
@@ -92,6 +97,7 @@ export const GOSSIP_KEYS = [
   'validation_timeout',
   'spread_suppression',
   'max_api_connections',
+  'shuffle_interval',
 ] as const;
 
 type GossipKey = (typeof GOSSIP_KEYS)[number];
@@ -115,7 +121,7 @@ export function parseDecimalInteger(text: string, min: number, max: number): num
  */
 export function parseSecondsToMs(text: string, min: number, max: number): number | string {
   const s = /^([0-9]{1,9}(\.[0-9]{0,9})?|\.[0-9]{1,9})$/.test(text) ? Number(text) : NaN;
-  if (Number.isFinite(s) && s >= min && s <= max) return Math.max(1, Math.round(s * 1000));
+  if (Number.isFinite(s) && s >= min && s <= max) return s === 0 ? 0 : Math.max(1, Math.round(s * 1000));
   return `must be seconds from ${min} to ${max} (a decimal number like 2 or 0.5), got ${JSON.stringify(text)}`;
 }
 
@@ -186,7 +192,7 @@ class Reader {
     return typeof n === 'number' ? n : this.fail(key, n);
   }
 
-  seconds(key: 'validation_timeout' | 'spread_suppression', fallbackMs: number): number {
+  seconds(key: 'validation_timeout' | 'spread_suppression' | 'shuffle_interval', fallbackMs: number): number {
     const text = this.text(key, false);
     if (text === undefined) return fallbackMs;
     const { min, max } = CONFIG_LIMITS[key];
@@ -287,6 +293,7 @@ export async function parseConfig(
   const relayUnsubscribed = r.boolean('relay_unsubscribed', DEFAULT_RELAY_UNSUBSCRIBED);
   const validationTimeoutMs = r.seconds('validation_timeout', DEFAULT_VALIDATION_TIMEOUT_MS);
   const spreadSuppressionMs = r.seconds('spread_suppression', DEFAULT_SPREAD_SUPPRESSION_MS);
+  const shuffleIntervalMs = r.seconds('shuffle_interval', DEFAULT_SHUFFLE_INTERVAL_MS);
   const p2pAddress = (await r.endpoint('p2p_address', true))!;
   const apiAddress = (await r.endpoint('api_address', true))!;
   let bootstrapper = await r.endpoint('bootstrapper', false);
@@ -320,6 +327,7 @@ export async function parseConfig(
     validationTimeoutMs: overrides.validationTimeoutMs ?? validationTimeoutMs,
     spreadSuppressionMs: overrides.spreadSuppressionMs ?? spreadSuppressionMs,
     maxModuleConnections,
+    shuffleIntervalMs,
     warnings: r.warnings,
   });
 }

@@ -68,6 +68,7 @@ export class Daemon {
         seenTtlMs: config.spreadSuppressionMs,
         powDifficulty: config.powDifficulty,
         relayUnsubscribed: config.relayUnsubscribed,
+        shuffleIntervalMs: config.shuffleIntervalMs,
       },
       { validator: this.bridge.validator, logger: log.child({ component: 'p2p' }) },
     );

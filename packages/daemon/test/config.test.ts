@@ -289,6 +289,13 @@ test('seconds must be positive decimals', async () => {
     await rejects(ini({ validation_timeout: bad }), '[gossip] validation_timeout', /must be seconds from 0\.001 to 3600/);
   }
   await rejects(ini({ spread_suppression: '0' }), '[gossip] spread_suppression', /must be seconds from 0\.001 to 86400/);
+  await rejects(ini({ shuffle_interval: '-1' }), '[gossip] shuffle_interval', /must be seconds from 0 to 86400/);
+});
+
+test('shuffle_interval: seconds, 0 turns the shuffle off, default 60 s', async () => {
+  assert.is((await parseConfig(ini({ shuffle_interval: '0' }), FILE, {}, fakeDns)).shuffleIntervalMs, 0);
+  assert.is((await parseConfig(ini({ shuffle_interval: '2.5' }), FILE, {}, fakeDns)).shuffleIntervalMs, 2500);
+  assert.is((await parseConfig(ini(), FILE, {}, fakeDns)).shuffleIntervalMs, 60_000);
 });
 
 test('bad addresses', async () => {
