@@ -27,7 +27,7 @@ const ms = () => (performance.now() - t0).toFixed(0).padStart(6);
 const say = (line: string) => console.log(`[${ms()} ms] ${line}`);
 
 say(`starting ${n} gossip daemons on 127.0.0.1 (node0 is the bootstrapper)`);
-const net = await LocalNetwork.start({ n, degree: Number(values.degree), logLevel: 'debug' });
+const net = await LocalNetwork.start({ n, degree: Number(values.degree), logLevel: 'info' });
 const modules: FakeModule[] = [];
 let status = 0;
 try {
