@@ -17,6 +17,9 @@ export const DAEMON_MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../
 /** Lines of log kept per node (a test harness must be bounded too). */
 export const MAX_LOG_LINES = 20_000;
 
+/** Tries to start one node when its ports were taken between choosing and binding them. */
+export const START_ATTEMPTS = 3;
+
 export interface NodeOptions {
   degree?: number;
   cacheSize?: number;
@@ -29,6 +32,13 @@ export interface NodeOptions {
   /** Extra `key = value` lines for the [gossip] section. */
   extra?: Record<string, string | number | boolean>;
   logLevel?: string;
+  /**
+   * Arguments for node itself, before the daemon's script (e.g. `--cpu-prof`, `--cpu-prof-dir=...`):
+   * the same for every node, or chosen per node index.
+   */
+  nodeArgs?: string[] | ((index: number) => string[]);
+  /** The daemon's entry script (default DAEMON_MAIN, this package's dist/main.js): another build, for A/B runs. */
+  daemonMain?: string;
 }
 
 export interface LogLine {
@@ -46,10 +56,20 @@ export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 export class DaemonProcess extends EventEmitter {
+  /** Every daemon process started and not yet exited, so a failing caller can still clean up. */
+  static readonly live = new Set<DaemonProcess>();
+
+  /** SIGKILL every live daemon at once (synchronous: safe in a process 'exit' handler). */
+  static killAllNow(): void {
+    for (const d of DaemonProcess.live) d.child.kill('SIGKILL');
+  }
+
   readonly logs: LogLine[] = [];
   readonly stderr: string[] = [];
   readonly neighbours = new Set<string>();
   exitCode: number | null | undefined;
+  /** The `stats` of the last `gossip daemon stopped` line (kept even when `logs` is full). */
+  finalStats: Record<string, unknown> | undefined;
   readonly exited: Promise<number | null>;
   readonly started: Promise<void>;
   private child: ChildProcess;
@@ -60,14 +80,19 @@ export class DaemonProcess extends EventEmitter {
     readonly apiPort: number,
     readonly p2pPort: number,
     args: string[],
+    nodeArgs: string[] = [],
+    main: string = DAEMON_MAIN,
   ) {
     super();
-    this.child = spawn(process.execPath, [DAEMON_MAIN, '-c', configPath, ...args], {
+    this.child = spawn(process.execPath, [...nodeArgs, main, '-c', configPath, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: childEnv({ INIT_CWD: dirname(configPath) }),
     });
+    DaemonProcess.live.add(this);
+    // 'close' rather than 'exit': it comes after stdout was read to the end, so the last log line is in.
     this.exited = new Promise((res) => {
-      this.child.once('exit', (code) => {
+      this.child.once('close', (code) => {
+        DaemonProcess.live.delete(this);
         this.exitCode = code;
         this.emit('exit', code);
         res(code);
@@ -96,6 +121,9 @@ export class DaemonProcess extends EventEmitter {
       if (this.logs.length < MAX_LOG_LINES) this.logs.push(line);
       if (line.msg === 'neighbour up' && typeof line.peer === 'string') this.neighbours.add(line.peer);
       if (line.msg === 'neighbour down' && typeof line.peer === 'string') this.neighbours.delete(line.peer);
+      if (line.msg === 'gossip daemon stopped' && typeof line.stats === 'object' && line.stats !== null) {
+        this.finalStats = line.stats as Record<string, unknown>;
+      }
       this.emit('line', line);
     });
     createInterface({ input: this.child.stderr! }).on('line', (text) => {
@@ -162,15 +190,31 @@ export class LocalNetwork {
         const args = ['--log-level', options.logLevel ?? 'info'];
         if (options.validationTimeout !== undefined) args.push('-v', String(options.validationTimeout));
         if (options.spreadSuppression !== undefined) args.push('-s', String(options.spreadSuppression));
-        const node = new DaemonProcess(`node${i}`, file, apiPort, p2pPort, args);
+        const nodeArgs = typeof options.nodeArgs === 'function' ? options.nodeArgs(i) : options.nodeArgs;
+        const node = new DaemonProcess(`node${i}`, file, apiPort, p2pPort, args, nodeArgs, options.daemonMain);
         nodes[i] = node;
         return node;
       };
-      const boot = await spawnNode(0, undefined);
-      await boot.started;
+      /**
+       * A port freePort() found free can be taken before the daemon binds it, by another
+       * daemon's outgoing connection (both come from the ephemeral range): retry with new ports.
+       */
+      const started = async (i: number, node: DaemonProcess, bootstrapperPort: number | undefined) => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await node.started;
+            return node;
+          } catch (err) {
+            const inUse = node.stderr.some((l) => l.includes('address already in use'));
+            if (!inUse || attempt >= START_ATTEMPTS) throw err;
+            node = await spawnNode(i, bootstrapperPort);
+          }
+        }
+      };
+      const boot = await started(0, await spawnNode(0, undefined), undefined);
       const rest = [];
       for (let i = 1; i < options.n; i++) rest.push(await spawnNode(i, boot.p2pPort));
-      await Promise.all(rest.map((n) => n.started));
+      await Promise.all(rest.map((n, k) => started(k + 1, n, boot.p2pPort)));
       return net;
     } catch (err) {
       await net.stop();

@@ -1,0 +1,260 @@
+/**
+ * Dissemination: N real daemon processes on 127.0.0.1, one module on every
+ * node subscribed and validating (a FakeModule whose policy timestamps each
+ * NOTIFICATION and answers valid), and node 0's module announcing M items of
+ * 64 bytes. Latency is measured in this process, from the announce write to
+ * each NOTIFICATION's arrival, so it includes this process's own delays.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FakeModule, waitFor } from '@gossip5/testkit';
+import type { GossipNotification } from '@gossip5/protocol';
+import type { Repeats } from './lib/repeat.js';
+import { LocalNetwork } from '../harness/local-network.js';
+import { addStats, p2pStats, type P2PFinalStats } from './lib/final-stats.js';
+import { idleReading, type IdleReading } from './lib/idle.js';
+import { cpuMs, cpuSplitMs, PeakSampler } from './lib/proc.js';
+import { summarise, type Summary } from './lib/stats.js';
+import { findProfile, summariseProfile, type ProfileSummary } from './lib/cpuprofile.js';
+
+export interface DisseminationOptions {
+  nodes: number;
+  items: number;
+  degree: number;
+  powDifficulty: number;
+  dataBytes: number;
+  /** ttl of each ANNOUNCE (0 = unlimited). */
+  ttl: number;
+  /** Items per second, or 0 to announce all at once (as fast as the socket takes them). */
+  pace: number;
+  idleMs: number;
+  timeoutMs: number;
+  /** Run node `profileNode` (default 1) with --cpu-prof into this folder and summarise its profile. */
+  cpuProfDir?: string;
+  profileNode?: number;
+  /** Another build's dist/main.js (A/B runs); default this package's. */
+  daemonMain?: string;
+  log: (line: string) => void;
+}
+
+export interface DisseminationResult {
+  nodes: number;
+  items: number;
+  degree: number;
+  powDifficulty: number;
+  ttl: number;
+  dataBytes: number;
+  mode: string;
+  startSeconds: number;
+  connectSeconds: number;
+  /** Neighbours per node when the items were announced: min, mean, max. */
+  neighbours: { min: number; mean: number; max: number };
+  deliveryRatio: number;
+  delivered: number;
+  expected: number;
+  duplicatesAtModules: number;
+  latencyMs: Summary;
+  /** From the first announce to the last delivery anywhere. */
+  allEverywhereMs: number;
+  announceMs: number;
+  /** (N-1) x M deliveries over allEverywhereMs. */
+  deliveriesPerSec: number;
+  /** PEER NOTIFICATIONs sent over the whole network, per item per node. */
+  messagesPerItemPerNode: number;
+  /** PEER NOTIFICATIONs received that were already seen, per item per node. */
+  duplicatesPerItemPerNode: number;
+  idle: IdleReading;
+  /** Per node: peak RSS during the batch, MiB. */
+  loadRssMiB: number[];
+  /** Per node: CPU ms used from the first announce until the network was quiet again. */
+  loadCpuMs: number[];
+  /** All nodes' CPU during the batch per item, ms (network-wide cost of one item). */
+  cpuMsPerItem: number;
+  /** Share of that CPU spent in the kernel (system time: sockets, loopback TCP, epoll). */
+  kernelCpuShare: number;
+  loadSeconds: number;
+  /** CPU of this benchmark process (the modules) over the batch, ms. */
+  benchCpuMs: number;
+  /** `neighbour up` and `neighbour down` log lines, all nodes, from the first announce until quiet. */
+  linkChangesDuringLoad: number;
+  drops: Record<string, number>;
+  stats: P2PFinalStats;
+  profile?: ProfileSummary;  /** Set when the case ran several times: this is the median run, with the others' ranges. */
+  repeats?: Repeats;
+}
+
+const DATA_TYPE = 42;
+
+export async function runDissemination(o: DisseminationOptions): Promise<DisseminationResult> {
+  const { nodes: n, items: m } = o;
+  const t0 = performance.now();
+  const profiled = o.profileNode ?? 1;
+  const net = await LocalNetwork.start({
+    n,
+    degree: o.degree,
+    powDifficulty: o.powDifficulty,
+    cacheSize: Math.max(1000, m),
+    logLevel: 'info',
+    daemonMain: o.daemonMain,
+    nodeArgs: (i) => (o.cpuProfDir && i === profiled ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []),
+  });
+  const modules: FakeModule[] = [];
+  try {
+    const startSeconds = (performance.now() - t0) / 1000;
+    await waitFor(() => net.isConnected(), { what: 'the overlay to connect', timeoutMs: 60_000, intervalMs: 50 });
+    // Let the views fill: wait until no link went up or down for a second (at most 20 s).
+    let lastChange = performance.now();
+    let loadPhase = false;
+    let linkChangesDuringLoad = 0;
+    for (const d of net.nodes) {
+      d.on('line', (l) => {
+        if (l.msg !== 'neighbour up' && l.msg !== 'neighbour down') return;
+        lastChange = performance.now();
+        if (loadPhase) linkChangesDuringLoad++;
+      });
+    }
+    const settleUntil = performance.now() + 20_000;
+    await waitFor(() => performance.now() - lastChange > 1000 || performance.now() > settleUntil, {
+      what: 'the overlay to settle',
+      timeoutMs: 25_000,
+      intervalMs: 50,
+    });
+    await waitFor(() => net.isConnected(), { what: 'the overlay to be connected again', timeoutMs: 30_000, intervalMs: 50 });
+    const connectSeconds = (performance.now() - t0) / 1000 - startSeconds;
+    const degrees = net.nodes.map((d) => d.neighbours.size);
+
+    const sentAt = new Float64Array(m).fill(NaN);
+    const receivedAt = net.nodes.map(() => new Float64Array(m).fill(NaN));
+    let delivered = 0;
+    let duplicates = 0;
+    let lastDelivery = 0;
+    for (const [i, node] of net.nodes.entries()) {
+      const seen = receivedAt[i]!;
+      const policy = (note: GossipNotification) => {
+        const now = performance.now();
+        const k = note.data.length >= 4 ? new DataView(note.data.buffer, note.data.byteOffset).getUint32(0) : -1;
+        if (k >= 0 && k < m && Number.isNaN(seen[k]!)) {
+          seen[k] = now;
+          delivered++;
+          lastDelivery = now;
+        } else duplicates++;
+        return true;
+      };
+      const mod = await FakeModule.connect(node.apiPort, '127.0.0.1', { policy });
+      mod.subscribe(DATA_TYPE);
+      modules.push(mod);
+    }
+    await waitFor(
+      () => net.nodes.every((d, i) => d.logs.some((l) => l.msg === 'module subscribed' && l.remote === modules[i]!.localAddress)),
+      { what: 'every module to be subscribed', timeoutMs: 20_000 },
+    );
+    const pids = net.nodes.map((d) => d.pid);
+    const idle = await idleReading(pids, o.idleMs);
+    o.log(
+      `  N=${n} degree=${o.degree}: up in ${startSeconds.toFixed(1)} s, settled ${connectSeconds.toFixed(1)} s later; ` +
+        `neighbours ${Math.min(...degrees)}..${Math.max(...degrees)}; announcing ${m} items (${o.pace > 0 ? `${o.pace}/s` : 'burst'})`,
+    );
+
+    const peaks = new PeakSampler(pids, 100);
+    const cpuBefore = pids.map(cpuMs);
+    const splitBefore = pids.map(cpuSplitMs);
+    const bench0 = process.cpuUsage();
+    const announcer = modules[0]!;
+    const item = (k: number) => {
+      const data = new Uint8Array(o.dataBytes).fill(0x62);
+      new DataView(data.buffer).setUint32(0, k);
+      return data;
+    };
+    const first = performance.now();
+    loadPhase = true;
+    if (o.pace > 0) {
+      let k = 0;
+      while (k < m) {
+        const due = Math.min(m, Math.floor(((performance.now() - first) * o.pace) / 1000) + 1);
+        for (; k < due; k++) {
+          sentAt[k] = performance.now();
+          announcer.announce({ ttl: o.ttl, dataType: DATA_TYPE, data: item(k) });
+        }
+        await sleep(1);
+      }
+    } else {
+      for (let k = 0; k < m; k++) {
+        sentAt[k] = performance.now();
+        announcer.announce({ ttl: o.ttl, dataType: DATA_TYPE, data: item(k) });
+      }
+    }
+    const announceMs = performance.now() - first;
+    const expected = (n - 1) * m;
+    await waitFor(() => delivered >= expected, { what: 'every item on every node', timeoutMs: o.timeoutMs, intervalMs: 2 }).catch(
+      () => o.log(`  timed out: ${delivered} of ${expected} deliveries`),
+    );
+    // The network is quiet when no node used CPU for a while (duplicates still in flight are counted).
+    let prev = pids.map(cpuMs);
+    await waitFor(
+      async () => {
+        await sleep(300);
+        const now = pids.map(cpuMs);
+        const busy = now.some((c, i) => (c ?? 0) - (prev[i] ?? 0) > 10);
+        prev = now;
+        return !busy;
+      },
+      { what: 'the network to be quiet', timeoutMs: 30_000 },
+    ).catch(() => undefined);
+    const loadSeconds = (performance.now() - first) / 1000;
+    loadPhase = false;
+    const cpuAfter = pids.map(cpuMs);
+    const splitAfter = pids.map(cpuSplitMs);
+    const kernel = splitAfter.reduce((a, x, i) => a + (x?.system ?? 0) - (splitBefore[i]?.system ?? 0), 0);
+    const userland = splitAfter.reduce((a, x, i) => a + (x?.user ?? 0) - (splitBefore[i]?.user ?? 0), 0);
+    const bench = process.cpuUsage(bench0);
+    const loadRss = peaks.stop();
+
+    const latencies: number[] = [];
+    for (let i = 1; i < n; i++) {
+      const r = receivedAt[i]!;
+      for (let k = 0; k < m; k++) if (!Number.isNaN(r[k]!)) latencies.push(r[k]! - sentAt[k]!);
+    }
+    for (const mod of modules) await mod.close();
+    await net.stop();
+    const perNode = net.nodes.map((d) => p2pStats(d.finalStats));
+    const stats = addStats(perNode);
+    const allEverywhereMs = lastDelivery - first;
+    const loadCpuMs = cpuAfter.map((c, i) => (c ?? NaN) - (cpuBefore[i] ?? NaN));
+    const profileFile = o.cpuProfDir ? await findProfile(o.cpuProfDir, pids[profiled]) : undefined;
+    return {
+      nodes: n,
+      items: m,
+      degree: o.degree,
+      powDifficulty: o.powDifficulty,
+      ttl: o.ttl,
+      dataBytes: o.dataBytes,
+      mode: o.pace > 0 ? `paced ${o.pace}/s` : 'burst',
+      startSeconds,
+      connectSeconds,
+      neighbours: { min: Math.min(...degrees), mean: degrees.reduce((a, b) => a + b, 0) / n, max: Math.max(...degrees) },
+      deliveryRatio: delivered / expected,
+      delivered,
+      expected,
+      duplicatesAtModules: duplicates,
+      latencyMs: summarise(latencies),
+      allEverywhereMs,
+      announceMs,
+      deliveriesPerSec: (delivered / allEverywhereMs) * 1000,
+      messagesPerItemPerNode: (stats.messagesSent['PEER NOTIFICATION'] ?? 0) / (m * n),
+      duplicatesPerItemPerNode: stats.itemsDuplicate / (m * n),
+      idle,
+      loadRssMiB: loadRss.map((b) => b / 2 ** 20),
+      loadCpuMs,
+      cpuMsPerItem: loadCpuMs.reduce((a, b) => a + b, 0) / m,
+      kernelCpuShare: kernel / Math.max(1, kernel + userland),
+      loadSeconds,
+      benchCpuMs: (bench.user + bench.system) / 1000,
+      linkChangesDuringLoad,
+      drops: { ...stats.drops },
+      stats,
+      ...(profileFile ? { profile: summariseProfile(profileFile, { markers: ['onNotification'], top: 25 }) } : {}),
+    };
+  } finally {
+    await Promise.all(modules.map((mod) => mod.close().catch(() => undefined)));
+    await net.stop();
+  }
+}

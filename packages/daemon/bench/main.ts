@@ -1,0 +1,326 @@
+/**
+ * The daemon's benchmark suite: dissemination over N real daemons, the
+ * single-node ceiling (with a CPU profile), and resources (idle, under load,
+ * after 100 000 items). Prints tables on stdout (progress on stderr) and writes
+ * bench-results/daemon.json at the repository root.
+ *
+ *   pnpm --filter @gossip5/daemon bench                 # the full suite (a few minutes)
+ *   pnpm --filter @gossip5/daemon bench -- --quick      # a smoke run (under a minute)
+ *   pnpm --filter @gossip5/daemon bench -- --only dissemination --nodes 50 --items 2000
+ *   pnpm --filter @gossip5/daemon bench -- --help
+ */
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { profileDir, runCeiling, type CeilingOptions, type CeilingResult } from './ceiling.js';
+import { runDissemination, type DisseminationResult } from './dissemination.js';
+import { installCleanup } from './lib/cleanup.js';
+import { load, machine } from './lib/machine.js';
+import { medianBy, repeats } from './lib/repeat.js';
+import {
+  ceilingTable,
+  disseminationTable,
+  profileTable,
+  resourcesTable,
+  rssSeriesTable,
+  targets,
+  targetsTable,
+  type Results,
+} from './lib/report.js';
+
+const HELP = `Usage: tsx bench/main.ts [options]
+
+  --quick                 smoke run: N=10, M=200, short single-node runs
+  --only LIST             comma list of: dissemination, ceiling, blast, profile, memory
+  --nodes LIST            dissemination network sizes (default 10,30; quick 10)
+  --items M               items announced per dissemination run (default 1000; quick 200)
+  --degree D              degree of every node (default 6)
+  --degrees LIST          extra degrees tried at the largest N, burst only (default 4,8; quick none)
+  --pace LIST             paced runs at the largest N, in announces per second (default 100,200; 0 or '' = none)
+  --pow D                 pow_difficulty of every node (default 8)
+  --ceiling-items K       items for the closed-loop single-node run (default 100000; quick 20000)
+  --window W              closed loop: items in flight at most (default 512; the node holds 1024 pending)
+  --blast-seconds S       length of the open-loop single-node run (default 3; quick 1)
+  --profile-items K       items for the profiled single-node run (default 50000; quick 10000)
+  --memory-items K        items for the memory-plateau run (default 300000; quick 30000)
+  --memory-s S            -s (spread suppression, seconds) of the memory-plateau run (default 2)
+  --daemon FILE           run another build's dist/main.js (to compare builds; default this package's)
+  --network-profile       with profile: also profile node 1 of the largest network during a burst
+                          (31 processes on the cores: its samples are sparse and skewed; see BENCHMARKS.md)
+  --repeat R              runs of each dissemination, ceiling and blast case; the median run is shown (default 3; quick 1)
+  --out FILE              JSON output (default bench-results/daemon.json; quick: daemon-quick.json)`;
+
+const { values } = parseArgs({
+  // `pnpm --filter @gossip5/daemon bench -- --quick` hands the `--` on: skip it.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    nodes: { type: 'string' },
+    items: { type: 'string' },
+    degree: { type: 'string', default: '6' },
+    degrees: { type: 'string' },
+    pace: { type: 'string' },
+    pow: { type: 'string', default: '8' },
+    'ceiling-items': { type: 'string' },
+    'blast-seconds': { type: 'string' },
+    window: { type: 'string' },
+    'profile-items': { type: 'string' },
+    'memory-items': { type: 'string' },
+    'memory-s': { type: 'string', default: '2' },
+    out: { type: 'string' },
+    repeat: { type: 'string' },
+    daemon: { type: 'string' },
+    'network-profile': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+const quick = values.quick;
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const list = (text: string | undefined, fallback: number[]) =>
+  text === undefined ? fallback : text === '' ? [] : text.split(',').map((x) => Number(x.trim()));
+const int = (text: string | undefined, fallback: number, what: string, min = 0) => {
+  const n = text === undefined ? fallback : Number(text);
+  if (!Number.isFinite(n) || n < min) {
+    console.error(`bench: ${what} must be a number >= ${min}\n\n${HELP}`);
+    process.exit(2);
+  }
+  return n;
+};
+const SCENARIOS = ['dissemination', 'ceiling', 'blast', 'profile', 'memory'] as const;
+const only = values.only?.split(',').map((s) => s.trim());
+for (const s of only ?? []) {
+  if (!(SCENARIOS as readonly string[]).includes(s)) {
+    console.error(`bench: unknown scenario ${s} (one of ${SCENARIOS.join(', ')})`);
+    process.exit(2);
+  }
+}
+const runs = (s: (typeof SCENARIOS)[number]) => only === undefined || only.includes(s);
+const nodes = list(values.nodes, quick ? [10] : [10, 30]);
+const items = int(values.items, quick ? 200 : 1000, '--items', 1);
+const degree = int(values.degree, 6, '--degree', 1);
+const degrees = list(values.degrees, quick ? [] : [4, 8]).filter((d) => d !== degree);
+const paces = list(values.pace, quick ? [200] : [100, 200]).filter((r) => r > 0);
+if (paces.some((r) => !Number.isFinite(r))) {
+  console.error('bench: --pace must be a list of numbers');
+  process.exit(2);
+}
+const pow = int(values.pow, 8, '--pow');
+const ceilingItems = int(values['ceiling-items'], quick ? 20_000 : 100_000, '--ceiling-items', 1);
+const repeat = int(values.repeat, quick ? 1 : 3, '--repeat', 1);
+const window = int(values.window, 512, '--window', 256);
+const blastSeconds = int(values['blast-seconds'], quick ? 1 : 3, '--blast-seconds');
+const profileItems = int(values['profile-items'], quick ? 10_000 : 50_000, '--profile-items', 1);
+const memoryItems = int(values['memory-items'], quick ? 30_000 : 300_000, '--memory-items', 1);
+const memoryS = int(values['memory-s'], 2, '--memory-s');
+if (nodes.some((n) => !Number.isInteger(n) || n < 2 || n > 200)) {
+  console.error('bench: --nodes must be integers 2..200');
+  process.exit(2);
+}
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const outFile = resolve(values.out ?? join(root, 'bench-results', quick ? 'daemon-quick.json' : 'daemon.json'));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const daemonMain = values.daemon === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values.daemon);
+
+installCleanup();
+const started = performance.now();
+const info = machine();
+const loadBefore = load();
+log(`daemon bench: ${info.nproc} cores (${info.cpuModel}), Node ${info.node}, commit ${info.commit}${info.dirty ? ' (uncommitted changes)' : ''}; load ${loadBefore.join(' ')}`);
+
+const res: Results = { dissemination: [] };
+const single = (o: Partial<CeilingOptions> & Pick<CeilingOptions, 'mode' | 'items'>): Promise<CeilingResult> =>
+  runCeiling({ neighbours: 8, ttl: 2, dataBytes: 64, window, blastMs: 0, rssEvery: 0, idleMs: quick ? 1000 : 2000, daemonMain, log, ...o });
+
+/** Run a single-node scenario `repeat` times; keep the median run by CPU per item, with the ranges. */
+async function repeatSingle(run: () => Promise<CeilingResult>): Promise<CeilingResult> {
+  const all: CeilingResult[] = [];
+  for (let k = 0; k < repeat; k++) all.push(await run());
+  const figures = {
+    cpuUsPerItem: (r: CeilingResult) => r.cpuUsPerItem,
+    acceptedPerSec: (r: CeilingResult) => r.acceptedPerSec,
+    forwardedPerSec: (r: CeilingResult) => r.forwardedPerSec,
+    nodeCpuShare: (r: CeilingResult) => r.nodeCpuShare,
+    rssAfterMiB: (r: CeilingResult) => r.rssAfterMiB,
+  };
+  return { ...medianBy(all, figures.cpuUsPerItem), repeats: repeats(all, 'cpuUsPerItem', figures) };
+}
+
+if (runs('dissemination')) {
+  const largest = Math.max(...nodes);
+  const plan: Array<{ n: number; d: number; pace: number }> = nodes.map((n) => ({ n, d: degree, pace: 0 }));
+  for (const pace of paces) plan.push({ n: largest, d: degree, pace });
+  for (const d of degrees) plan.push({ n: largest, d, pace: 0 });
+  for (const p of plan) {
+    const runsOf: DisseminationResult[] = [];
+    for (let k = 1; k <= repeat; k++) {
+      log(`dissemination: N=${p.n}, M=${items}, degree ${p.d}, ${p.pace > 0 ? `paced ${p.pace}/s` : 'burst'}, pow_difficulty ${pow}, run ${k} of ${repeat}`);
+      const r: DisseminationResult = await runDissemination({
+        nodes: p.n,
+        items,
+        degree: p.d,
+        powDifficulty: pow,
+        dataBytes: 64,
+        ttl: 0,
+        pace: p.pace,
+        idleMs: quick ? 1000 : 3000,
+        timeoutMs: 60_000,
+        daemonMain,
+        log,
+      });
+      log(
+        `  delivery ${r.deliveryRatio.toFixed(4)}, p50 ${r.latencyMs.p50.toFixed(1)} ms, p99 ${r.latencyMs.p99.toFixed(1)} ms, ` +
+          `everywhere in ${(r.allEverywhereMs / 1000).toFixed(2)} s, ${r.messagesPerItemPerNode.toFixed(2)} msgs/item/node, ` +
+          `${r.linkChangesDuringLoad} link changes meanwhile`,
+      );
+      runsOf.push(r);
+    }
+    // Burst runs are judged by when everything arrived, paced runs by their tail latency.
+    const medianOf = p.pace > 0 ? 'p99Ms' : 'allEverywhereMs';
+    const figures = {
+      p50Ms: (r: DisseminationResult) => r.latencyMs.p50,
+      p99Ms: (r: DisseminationResult) => r.latencyMs.p99,
+      maxMs: (r: DisseminationResult) => r.latencyMs.max,
+      allEverywhereMs: (r: DisseminationResult) => r.allEverywhereMs,
+      cpuMsPerItem: (r: DisseminationResult) => r.cpuMsPerItem,
+      messagesPerItemPerNode: (r: DisseminationResult) => r.messagesPerItemPerNode,
+      deliveryRatio: (r: DisseminationResult) => r.deliveryRatio,
+      linkChangesDuringLoad: (r: DisseminationResult) => r.linkChangesDuringLoad,
+    };
+    const median = medianBy(runsOf, figures[medianOf]);
+    res.dissemination.push({
+      ...median,
+      repeats: repeats(runsOf, medianOf, figures, {
+        deliveryRatio: (rs) => Math.min(...rs.map((r) => r.deliveryRatio)),
+        idleRssMiB: (rs) => Math.max(...rs.flatMap((r) => r.idle.rssMiB)),
+        loadRssMiB: (rs) => Math.max(...rs.flatMap((r) => r.loadRssMiB)),
+      }),
+    });
+  }
+}
+if (runs('ceiling')) {
+  log(`single-node ceiling, closed loop: ${ceilingItems} items, 8 neighbours, RSS every ${ceilingItems / 10} items`);
+  res.ceiling = await repeatSingle(() =>
+    single({ mode: 'window', items: ceilingItems, rssEvery: Math.max(1, Math.floor(ceilingItems / 10)) }),
+  );
+}
+if (runs('blast')) {
+  log(`single-node ceiling, open loop: ${blastSeconds} s of PEER NOTIFICATIONs as fast as the socket takes them`);
+  res.blast = await repeatSingle(() => single({ mode: 'blast', items: 50_000_000, blastMs: blastSeconds * 1000 }));
+}
+if (runs('memory')) {
+  log(`memory: ${memoryItems} items into one node with -s ${memoryS}, RSS every ${memoryItems / 10} items`);
+  res.memory = await single({
+    mode: 'window',
+    items: memoryItems,
+    spreadSuppression: memoryS,
+    rssEvery: Math.max(1, Math.floor(memoryItems / 10)),
+  });
+}
+let profileFile: string | undefined;
+let networkProfileFile: string | undefined;
+if (runs('profile')) {
+  log(`profile: ${profileItems} items, closed loop, node run with --cpu-prof`);
+  const prof = await profileDir();
+  try {
+    const r = await single({ mode: 'window', items: profileItems, cpuProfDir: prof.dir });
+    if (r.profile) {
+      res.profile = r.profile;
+      const dest = join(root, 'bench-results', 'profiles');
+      await mkdir(dest, { recursive: true });
+      profileFile = join(dest, quick ? 'ceiling-quick.cpuprofile' : 'ceiling.cpuprofile');
+      await copyFile(r.profile.file, profileFile);
+      res.profile.file = profileFile;
+    } else log('  no profile was written');
+    if (values['network-profile']) {
+      const n = Math.max(...nodes);
+      log(`profile: node 1 of an N=${n} network, burst of ${items} items, run with --cpu-prof`);
+      const d = await runDissemination({
+        nodes: n,
+        items,
+        degree,
+        powDifficulty: pow,
+        dataBytes: 64,
+        ttl: 0,
+        pace: 0,
+        idleMs: 500,
+        timeoutMs: 60_000,
+        cpuProfDir: prof.dir,
+        profileNode: 1,
+        daemonMain,
+        log,
+      });
+      if (d.profile) {
+        const dest = join(root, 'bench-results', 'profiles');
+        await mkdir(dest, { recursive: true });
+        networkProfileFile = join(dest, quick ? `network-node1-quick.cpuprofile` : `network-node1.cpuprofile`);
+        await copyFile(d.profile.file, networkProfileFile);
+        d.profile.file = networkProfileFile;
+        res.networkProfile = d.profile;
+        const { profile: _profile, stats: _stats, ...figures } = d;
+        res.networkProfileRun = figures;
+      }
+    }
+  } finally {
+    await prof.remove();
+  }
+}
+
+const loadAfter = load();
+const seconds = (performance.now() - started) / 1000;
+const ts = targets(res, items, degree);
+const out: string[] = [];
+out.push(`\nGossip-5 daemon benchmarks (${quick ? 'quick' : 'full'} run, ${seconds.toFixed(0)} s)`);
+out.push(`${info.nproc} x ${info.cpuModel}, ${info.memGiB} GiB, Node ${info.node}, commit ${info.commit}${info.dirty ? '+changes' : ''}, ${info.date}`);
+out.push(`load average before ${loadBefore.join(' ')}, after ${loadAfter.join(' ')}; every daemon and this process share these cores`);
+if (res.dissemination.length > 0) {
+  out.push(`\nDissemination (M=${items} items of 64 B from node 0, ttl 0, one validating module per node, pow_difficulty ${pow}; latency = announce write to NOTIFICATION arrival, in this process)`);
+  out.push(disseminationTable(res.dissemination));
+}
+const ceilings = [res.ceiling, res.blast].filter((r): r is CeilingResult => r !== undefined);
+if (ceilings.length > 0) {
+  out.push('\nSingle-node ceiling (1 daemon, 8 FakePeer neighbours, 1 validating module; items of 64 B with ttl 2, forwarded to 7)');
+  out.push(ceilingTable(ceilings));
+}
+out.push('\nResources (RSS from /proc/<pid>/status, CPU from /proc/<pid>/stat)');
+out.push(resourcesTable(res));
+const series = [
+  ...(res.ceiling ? [{ label: `RSS, -s default, closed loop`, points: res.ceiling.rssByItems }] : []),
+  ...(res.memory ? [{ label: `RSS, -s ${memoryS}, closed loop`, points: res.memory.rssByItems }] : []),
+];
+if (series.length > 0) out.push(rssSeriesTable(series));
+if (res.profile) {
+  out.push(`\nCPU profile of the node (closed loop, ${profileItems} items): ${profileFile}`);
+  out.push(profileTable(res.profile));
+}
+if (res.networkProfile) {
+  out.push(`\nCPU profile of node 1 in an N=${Math.max(...nodes)} network during a burst of ${items} items: ${networkProfileFile}`);
+  out.push(profileTable(res.networkProfile));
+}
+if (ts.length > 0) {
+  out.push('\nTargets (issue: N=30, M=1000, on this 2-core machine)');
+  out.push(targetsTable(ts));
+}
+console.log(out.join('\n'));
+
+await mkdir(dirname(outFile), { recursive: true });
+const json = {
+  machine: info,
+  command: `pnpm --filter @gossip5/daemon bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
+  quick,
+  seconds,
+  load: { before: loadBefore, after: loadAfter },
+  settings: { repeat, daemonMain: daemonMain ?? 'packages/daemon/dist/main.js', nodes, items, degree, degrees, paces, powDifficulty: pow, ceilingItems, window, blastSeconds, profileItems, memoryItems, memoryS },
+  targets: ts,
+  ...res,
+};
+await writeFile(outFile, `${JSON.stringify(json, null, 2)}\n`);
+console.log(`\nwrote ${outFile}`);
+process.exit(0);
