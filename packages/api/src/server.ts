@@ -47,7 +47,10 @@ export interface ApiServer extends EventEmitter {
   once(event: 'announce', listener: (a: AnnounceEvent) => void): this;
   once(event: 'connection', listener: (c: ModuleConnection) => void): this;
   once(event: 'disconnect', listener: (d: DisconnectEvent) => void): this;
-  /** Hand an item to every subscriber of its data type as GOSSIP NOTIFICATION; resolves to the verdict. */
+  /**
+   * Hand an item to every subscriber of its data type as GOSSIP NOTIFICATION; resolves to the verdict.
+   * `data` is written as it is, without a copy: do not change its bytes afterwards.
+   */
   deliver(item: DeliverItem, options?: DeliverOptions): Promise<Verdict>;
   /** True when at least one open connection subscribed to `dataType`. */
   hasSubscribers(dataType: number): boolean;
@@ -150,7 +153,8 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
         return Promise.resolve(this.record('invalid'));
       }
     }
-    const bytes = new Uint8Array(data); // one copy, shared by every connection's write queue
+    // No copy: every connection's write queue shares the caller's bytes (which must not change afterwards).
+    const bytes = data;
     return new Promise<Verdict>((resolve) => {
       const delivery: Delivery = new Delivery({
         trusted,

@@ -50,9 +50,10 @@ export const FAREWELL_FLUSH_MS = 5_000;
 export const DEFAULT_KNOWN_PEERS_LIMIT = 1_000;
 
 /**
- * Seen message ids kept in memory (`seenLimit`). Ids are kept at least `seenTtlMs`;
- * when this many unexpired ids are held, new items from the network are dropped
- * (counted as `seen-cache-full`) rather than forgetting an id early.
+ * Seen message ids kept in memory (`seenLimit`). Ids are kept at least `seenTtlMs`
+ * while fewer than this many are held; beyond it the oldest id is forgotten early
+ * (counted as `seen-evicted-early`), so a flood of distinct ids cannot make the node
+ * refuse every new item for `seenTtlMs`.
  */
 export const DEFAULT_SEEN_LIMIT = 100_000;
 

@@ -1,4 +1,4 @@
-import { MAX_ITEM_DATA, MessageType, type PeerNotification } from '@gossip5/protocol';
+import { encodeMessage, MAX_ITEM_DATA, MessageType, type PeerNotification } from '@gossip5/protocol';
 import type { Counters } from '../counters.js';
 import { P2PError, P2PErrorCode } from '../errors.js';
 import { randomU64 } from '../random.js';
@@ -73,9 +73,10 @@ export class Spreader {
       );
       return;
     }
-    if (!seen.add(msg.messageId)) {
-      counters.drops.drop('seen-cache-full', { from: from.key }, 'seen set full of unexpired ids: item dropped unseen');
-      return;
+    // A full seen set forgets its oldest id rather than refusing new items: a flood of distinct ids
+    // must not stop a node from accepting anything for -s seconds.
+    if (seen.forceAdd(msg.messageId) > 0) {
+      counters.drops.drop('seen-evicted-early', { limit: 'seenLimit' }, 'seen set full: forgot the oldest id early');
     }
     const item: ReceivedItem = {
       messageId: msg.messageId,
@@ -129,7 +130,7 @@ export class Spreader {
     if (this.send(item, ttl, item.from) > 0) counters.itemsForwarded++;
   }
 
-  /** Send to every neighbour except `exceptKey`; returns how many got it. */
+  /** Send to every neighbour except `exceptKey`; returns how many got it. The frame is encoded once. */
   private send(item: GossipItem, ttl: number, exceptKey: string | undefined): number {
     const msg: PeerNotification = {
       type: MessageType.PeerNotification,
@@ -138,10 +139,12 @@ export class Spreader {
       dataType: item.dataType,
       data: item.data,
     };
+    let frame: Uint8Array | undefined;
     let sent = 0;
     for (const link of this.opts.neighbours()) {
       if (link.key === exceptKey) continue;
-      if (link.send(msg)) sent++;
+      frame ??= encodeMessage(msg);
+      if (link.sendFrame(frame, MessageType.PeerNotification)) sent++;
     }
     return sent;
   }

@@ -47,6 +47,8 @@ export class Link {
   private readonly decoder = new FrameDecoder();
   private readonly opts: LinkOptions;
   private socketError: string | undefined;
+  /** The socket is corked until the next tick, gathering this tick's frames into one write. */
+  private corked = false;
 
   constructor(opts: LinkOptions) {
     this.opts = opts;
@@ -85,7 +87,16 @@ export class Link {
    */
   send(msg: Message): boolean {
     if (this.state === 'closed') return false;
-    const frame = encodeMessage(msg);
+    return this.sendFrame(encodeMessage(msg), msg.type);
+  }
+
+  /**
+   * Queue one already encoded frame of `type` (so a message spread to many
+   * neighbours is encoded once). Frames queued within one tick leave in one
+   * write: the socket is corked at the first and uncorked on the next tick.
+   */
+  sendFrame(frame: Uint8Array, type: number): boolean {
+    if (this.state === 'closed') return false;
     if (this.socket.writableLength + frame.length > this.opts.maxSendQueueBytes) {
       this.opts.counters.drops.drop(
         CloseReason.SendQueueFull,
@@ -95,10 +106,21 @@ export class Link {
       this.close(CloseReason.SendQueueFull, `${this.socket.writableLength} bytes queued`);
       return false;
     }
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
     this.socket.write(frame);
-    this.opts.counters.sent(msg.type);
+    this.opts.counters.sent(type);
     return true;
   }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    // After destroy() the buffered frames are discarded anyway; after destroySoon() end() has flushed them.
+    if (!this.socket.destroyed) this.socket.uncork();
+  };
 
   /**
    * Close the connection once; logs the reason and tells the owner. `flush`
