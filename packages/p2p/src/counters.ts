@@ -1,4 +1,22 @@
 import { typeName } from '@gossip5/protocol';
+
+/** Slots 0..11 for types 500..511; one more for anything else. */
+const FIRST_TYPE = 500;
+const TYPE_SLOTS = 13;
+const OTHER_SLOT = TYPE_SLOTS - 1;
+
+function slot(type: number): number {
+  const i = type - FIRST_TYPE;
+  return i >= 0 && i < OTHER_SLOT ? i : OTHER_SLOT;
+}
+
+function byName(counts: readonly number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  counts.forEach((n, i) => {
+    if (n > 0) out[i === OTHER_SLOT ? 'other' : typeName(FIRST_TYPE + i)] = n;
+  });
+  return out;
+}
 import type { Clock, Logger } from './types.js';
 
 interface WarnState {
@@ -53,8 +71,9 @@ export class Counters {
   itemsStoppedInvalid = 0;
   itemsStoppedUnsubscribed = 0;
   itemsTtlExpired = 0;
-  readonly messagesSent: Record<string, number> = {};
-  readonly messagesReceived: Record<string, number> = {};
+  /** Messages by type (index = type - 500), counted per frame: names are attached only in `stats()`. */
+  private readonly sentByType = new Array<number>(TYPE_SLOTS).fill(0);
+  private readonly receivedByType = new Array<number>(TYPE_SLOTS).fill(0);
   readonly drops: DropCounter;
 
   constructor(logger: Logger, clock: Clock, warnIntervalMs: number) {
@@ -62,13 +81,21 @@ export class Counters {
   }
 
   sent(type: number): void {
-    const name = typeName(type);
-    this.messagesSent[name] = (this.messagesSent[name] ?? 0) + 1;
+    this.sentByType[slot(type)]!++;
   }
 
   received(type: number): void {
-    const name = typeName(type);
-    this.messagesReceived[name] = (this.messagesReceived[name] ?? 0) + 1;
+    this.receivedByType[slot(type)]!++;
+  }
+
+  /** Messages sent, by type name ("PEER NOTIFICATION"); types never sent are left out. */
+  get messagesSent(): Record<string, number> {
+    return byName(this.sentByType);
+  }
+
+  /** Messages received, by type name; types never received are left out. */
+  get messagesReceived(): Record<string, number> {
+    return byName(this.receivedByType);
   }
 
   linkDown(reason: string): void {
