@@ -2,6 +2,7 @@
 // Reads test output on stdin, echoes it, and ends with one line "N passed, N failed"
 // summing every uvu report ("Passed: N" / "Total: N") found in it.
 // Exits non-zero when nothing was counted, so an empty run cannot pass unseen.
+import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
@@ -22,6 +23,9 @@ rl.on('line', (line) => {
 });
 rl.on('close', () => {
   const failed = total - passed;
-  console.log(`${passed} passed, ${failed} failed`);
+  const line = `${passed} passed, ${failed} failed`;
+  console.log(line);
+  // Also to the file named by the first argument, if any, so a caller can repeat it as its last line.
+  if (process.argv[2]) writeFileSync(process.argv[2], `${line}\n`);
   process.exit(reports === 0 ? 3 : 0);
 });
