@@ -1,4 +1,4 @@
-import type { TimerRef, Timers } from './timers.js';
+import type { DeadlineQueue } from './deadline-queue.js';
 import type { Verdict } from './types.js';
 import type { PendingValidations } from './pending-validations.js';
 
@@ -10,8 +10,8 @@ export interface DeliveryTarget {
 export interface DeliveryInit {
   /** Trusted items (awaitValidation false) settle at once; their ids stay reserved for the window. */
   trusted: boolean;
-  timeoutMs: number;
-  timers: Timers;
+  /** The validation window: one shared queue, so a delivery costs no timer of its own. */
+  deadlines: DeadlineQueue<Delivery>;
   /** Called exactly once with the verdict. */
   onVerdict: (verdict: Verdict) => void;
   /** Called exactly once when the delivery holds no id and no timer any more. */
@@ -33,7 +33,6 @@ export class Delivery {
   private readonly awaiting = new Map<DeliveryTarget, number>();
   private notified = 0;
   private verdict: Verdict | undefined;
-  private timer: TimerRef | undefined;
   private released = false;
   private begun = false;
 
@@ -73,7 +72,7 @@ export class Delivery {
     else if (!this.settled && this.awaiting.size === 0) this.settle('valid');
     if (this.released) return;
     if (this.awaiting.size === 0) this.release();
-    else this.timer = this.init.timers.set(() => this.onTimeout(), this.init.timeoutMs);
+    else this.init.deadlines.add(this, () => this.onTimeout());
   }
 
   /**
@@ -105,7 +104,6 @@ export class Delivery {
   }
 
   private onTimeout(): void {
-    this.timer = undefined;
     if (!this.settled) this.settle('invalid');
     else this.release();
   }
@@ -120,8 +118,7 @@ export class Delivery {
   private release(): void {
     if (this.released) return;
     this.released = true;
-    this.init.timers.clear(this.timer);
-    this.timer = undefined;
+    this.init.deadlines.delete(this);
     for (const [target, id] of this.awaiting) target.pending.cancel(id);
     this.awaiting.clear();
     this.init.onRelease();

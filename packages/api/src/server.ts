@@ -9,6 +9,7 @@ import { resolveInit, type ResolvedApiServerInit } from './options.js';
 import { RateLimitedWarn } from './rate-limited-warn.js';
 import { copyCounters, createCounters, type ApiCounters } from './stats.js';
 import { Subscriptions } from './subscriptions.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import { Timers, systemClock } from './timers.js';
 import type {
   AnnounceEvent,
@@ -70,6 +71,8 @@ export function createApiServer(init: ApiServerInit, components: ApiComponents =
 class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler {
   private readonly log: Logger;
   private readonly timers: Timers;
+  /** Validation windows of all deliveries, on one timer. */
+  private readonly deadlines: DeadlineQueue<Delivery>;
   private readonly rateWarn: RateLimitedWarn;
   private readonly counters: ApiCounters = createCounters();
   private readonly connections = new Set<Connection>();
@@ -90,6 +93,7 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
     // The daemon hands in a logger already bound to {component: 'api'}.
     this.log = components.logger ?? silentLogger;
     this.timers = new Timers(clock);
+    this.deadlines = new DeadlineQueue<Delivery>(this.timers, () => clock.now(), init.validationTimeoutMs);
     this.rateWarn = new RateLimitedWarn(this.log, clock, WARN_INTERVAL_MS);
   }
 
@@ -158,8 +162,7 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
     return new Promise<Verdict>((resolve) => {
       const delivery: Delivery = new Delivery({
         trusted,
-        timeoutMs: this.init.validationTimeoutMs,
-        timers: this.timers,
+        deadlines: this.deadlines,
         onVerdict: (v) => resolve(this.record(v)),
         onRelease: () => this.deliveries.delete(delivery),
       });

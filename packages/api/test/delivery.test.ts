@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { FakeClock } from '@gossip5/testkit';
 import { Delivery, type DeliveryTarget } from '../src/delivery.js';
 import { PendingValidations } from '../src/pending-validations.js';
+import { DeadlineQueue } from '../src/deadline-queue.js';
 import { Timers } from '../src/timers.js';
 import type { Verdict } from '../src/types.js';
 
@@ -13,8 +14,7 @@ function setup(trusted = false, timeoutMs = 1000) {
   let released = 0;
   const d = new Delivery({
     trusted,
-    timeoutMs,
-    timers,
+    deadlines: new DeadlineQueue<Delivery>(timers, () => clock.now(), timeoutMs),
     onVerdict: (v) => verdicts.push(v),
     onRelease: () => released++,
   });
