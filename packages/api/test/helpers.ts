@@ -1,5 +1,6 @@
 import { FakeClock, FakeModule, RecordingLogger, waitFor, type ValidationPolicy } from '@gossip5/testkit';
 import { createApiServer, type ApiServer, type ApiServerInit } from '../src/index.js';
+import * as assert from 'uvu/assert';
 
 export const VALIDATION_TIMEOUT_MS = 5_000;
 
@@ -86,4 +87,13 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
     o += p.length;
   }
   return out;
+}
+
+/** Nothing of any delivery is left: no reserved id, no open delivery, no armed timer. */
+export function assertDrained(h: Harness): void {
+  const s = h.server.stats();
+  assert.equal(
+    { pendingValidations: s.pendingValidations, pendingDeliveries: s.pendingDeliveries, activeTimers: s.activeTimers },
+    { pendingValidations: 0, pendingDeliveries: 0, activeTimers: 0 },
+  );
 }

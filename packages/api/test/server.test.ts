@@ -9,7 +9,7 @@ import {
   type DisconnectEvent,
   type Verdict,
 } from '../src/index.js';
-import { VALIDATION_TIMEOUT_MS, bytes, startHarness } from './helpers.js';
+import { VALIDATION_TIMEOUT_MS, assertDrained, bytes, startHarness } from './helpers.js';
 
 const T = 4242;
 const OTHER = 7;
@@ -120,10 +120,7 @@ test('silence gives invalid at the validation timeout (FakeClock), not before', 
     assert.is(h.server.stats().pendingValidations, 1);
     h.clock.advance(1);
     assert.is(await p, 'invalid');
-    const s = h.server.stats();
-    assert.is(s.pendingValidations, 0);
-    assert.is(s.pendingDeliveries, 0);
-    assert.is(s.activeTimers, 0);
+    assertDrained(h);
   } finally {
     await h.stop();
   }
@@ -341,10 +338,7 @@ test('message ids: unique among pending ones on a connection', async () => {
       verdicts,
       ns.map((n) => (n.data[0]! % 2 === 0 ? 'valid' : 'invalid')),
     );
-    const s = h.server.stats();
-    assert.is(s.pendingValidations, 0);
-    assert.is(s.pendingDeliveries, 0);
-    assert.is(s.activeTimers, 0);
+    assertDrained(h);
   } finally {
     await h.stop();
   }
@@ -371,8 +365,7 @@ test('trusted delivery (awaitValidation false) resolves at once; its ids stay re
     await m.nextNotification();
     assert.is(h.server.stats().activeTimers, 1);
     h.clock.advance(VALIDATION_TIMEOUT_MS);
-    const s = h.server.stats();
-    assert.equal([s.pendingValidations, s.pendingDeliveries, s.activeTimers], [0, 0, 0]);
+    assertDrained(h);
     assert.is(await h.server.deliver({ dataType: OTHER, data: bytes() }, { awaitValidation: false }), 'unsubscribed');
   } finally {
     await h.stop();

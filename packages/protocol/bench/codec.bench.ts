@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededBytes } from '../test/helpers.js';
 import {
   decodeMessage,
   encodeMessage,
@@ -31,20 +32,8 @@ const ROUND_MS = quick ? 100 : 300;
 const ROUNDS = quick ? 3 : 7;
 const WARMUP_MS = quick ? 200 : 1000;
 
-/** Deterministic bytes (xorshift32), so every run measures the same input. */
-function seeded(seed: number): (n: number) => Uint8Array {
-  let s = seed >>> 0 || 1;
-  return (n) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      out[i] = s & 0xff;
-    }
-    return out;
-  };
-}
+/** Deterministic bytes, so every run measures the same input (the tests' xorshift32 filler). */
+const seeded = seededBytes;
 const random = seeded(0x5eed);
 
 let sink = 0; // keeps results observable so the loops are not optimised away
