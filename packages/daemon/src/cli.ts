@@ -41,7 +41,11 @@ Options:
   -h, --help                      Print this help and exit.
   -V, --version                   Print the version and exit.
 
-Exit status: 0 after a clean stop, 2 for a bad command line or config file.
+SIGTERM or SIGINT stops the node gracefully (5 s deadline); started from a
+package script, it also stops when the process that started it goes away
+(GOSSIP5_WATCH_PARENT=1 or 0 forces this on or off).
+Exit status: 0 after a clean stop, 1 when the stop timed out or a port is
+busy, 2 for a bad command line or config file.
 Example: pnpm --filter daemon start -c peer.ini`;
 
 const OPTIONS = {

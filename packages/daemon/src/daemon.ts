@@ -3,6 +3,7 @@ import { createP2PNode, type P2PNode } from '@gossip5/p2p';
 import { formatPeerAddress } from '@gossip5/protocol';
 import type { Logger } from 'pino';
 import { Bridge } from './bridge.js';
+import { every, systemClock, type Clock } from './clock.js';
 import type { GossipConfig } from './config.js';
 
 /** How often the daemon logs its counters at info level. */
@@ -30,21 +31,29 @@ function listenError(err: unknown, key: 'api_address' | 'p2p_address', text: str
   return e;
 }
 
+/** What the daemon runs on; everything defaults to the real thing. */
+export interface DaemonComponents {
+  clock?: Clock;
+}
+
 /** One Gossip-5 node: the API server, the P2P overlay and the bridge between them. */
 export class Daemon {
   readonly api: ApiServer;
   readonly p2p: P2PNode;
   readonly bridge: Bridge;
   private readonly log: Logger;
-  private statsTimer: NodeJS.Timeout | undefined;
+  private readonly clock: Clock;
+  private stopStats: (() => void) | undefined;
   private stopping: Promise<void> | undefined;
 
   /** `log` is the root logger: each part gets its own `component` child. */
   constructor(
     readonly config: GossipConfig,
     log: Logger,
+    components: DaemonComponents = {},
   ) {
     this.log = log.child({ component: 'daemon' });
+    this.clock = components.clock ?? systemClock;
     this.api = createApiServer(
       {
         host: config.apiAddress.host,
@@ -52,7 +61,7 @@ export class Daemon {
         validationTimeoutMs: config.validationTimeoutMs,
         maxConnections: config.maxModuleConnections,
       },
-      { logger: log.child({ component: 'api' }) },
+      { logger: log.child({ component: 'api' }), clock: this.clock },
     );
     this.bridge = new Bridge(this.api, log.child({ component: 'bridge' }));
     this.p2p = createP2PNode(
@@ -70,7 +79,7 @@ export class Daemon {
         relayUnsubscribed: config.relayUnsubscribed,
         shuffleIntervalMs: config.shuffleIntervalMs,
       },
-      { validator: this.bridge.validator, logger: log.child({ component: 'p2p' }) },
+      { validator: this.bridge.validator, logger: log.child({ component: 'p2p' }), clock: this.clock },
     );
     this.bridge.attach(this.p2p);
     const overlayLog = log.child({ component: 'overlay' });
@@ -110,8 +119,7 @@ export class Daemon {
       },
       config.bootstrapper ? 'gossip daemon started' : 'gossip daemon started as a bootstrapper',
     );
-    this.statsTimer = setInterval(() => this.logStats(), STATS_INTERVAL_MS);
-    this.statsTimer.unref();
+    this.stopStats = every(this.clock, STATS_INTERVAL_MS, () => this.logStats());
   }
 
   /** Everything the daemon counts, for the periodic log line and for tests. */
@@ -132,7 +140,7 @@ export class Daemon {
   /** Stop accepting, close links and module connections. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      if (this.statsTimer) clearInterval(this.statsTimer);
+      this.stopStats?.();
       await Promise.allSettled([this.p2p.stop(), this.api.stop()]);
       this.log.info({ stats: this.stats() }, 'gossip daemon stopped');
     })();

@@ -1,5 +1,8 @@
 export { Daemon, STATS_INTERVAL_MS } from './daemon.js';
-export type { ListenError } from './daemon.js';
+export type { DaemonComponents, ListenError } from './daemon.js';
+export { every, systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { PARENT_POLL_MS, shouldWatchParent, watchParent } from './parent-watch.js';
 export { Bridge } from './bridge.js';
 export type { BridgeStats } from './bridge.js';
 export { loadConfig, parseConfig } from './config.js';

@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import { parseCli, USAGE } from './cli.js';
 import { loadConfig } from './config.js';
 import { Daemon } from './daemon.js';
+import { systemClock } from './clock.js';
 import { createRootLogger } from './logger.js';
+import { shouldWatchParent, watchParent } from './parent-watch.js';
 
 /** A stop that takes longer than this is cut short (exit 1), so a stuck socket cannot keep the process alive. */
 const SHUTDOWN_DEADLINE_MS = 5_000;
@@ -50,7 +52,8 @@ async function main(): Promise<void> {
   const log = root.logger;
   for (const warning of config.warnings) log.warn({ file: config.file }, warning);
 
-  const daemon = new Daemon(config, log);
+  const clock = systemClock;
+  const daemon = new Daemon(config, log, { clock });
   try {
     await daemon.start();
   } catch (err) {
@@ -60,7 +63,8 @@ async function main(): Promise<void> {
   }
 
   let signalled = false;
-  const shutdown = (signal: NodeJS.Signals) => {
+  let stopWatch = () => {};
+  const shutdown = (signal: NodeJS.Signals | 'parent-exited') => {
     if (signalled) {
       log.warn({ signal }, 'second signal: exiting at once');
       root.flush();
@@ -68,12 +72,12 @@ async function main(): Promise<void> {
     }
     signalled = true;
     log.info({ signal }, 'shutting down');
-    const deadline = setTimeout(() => {
+    stopWatch();
+    clock.setTimeout(() => {
       log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long: exiting');
       root.flush();
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
     daemon
       .stop()
       .then(() => {
@@ -88,6 +92,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  if (shouldWatchParent(process.env)) {
+    stopWatch = watchParent(clock, (was, now) => {
+      log.warn({ parentPid: was, newParentPid: now }, 'the process that started the daemon exited');
+      shutdown('parent-exited');
+    });
+  }
 }
 
 main().catch((err: unknown) => {
