@@ -5,15 +5,40 @@
 import { parseArgs } from 'node:util';
 import { FakeModule, waitFor } from '@gossip5/testkit';
 import { LocalNetwork } from '../harness/local-network.js';
+import { usageFromParseError } from '../src/usage-error.js';
 
-const { values } = parseArgs({
-  options: {
-    nodes: { type: 'string', short: 'n', default: '5' },
-    items: { type: 'string', short: 'm', default: '3' },
-    degree: { type: 'string', default: '3' },
-    type: { type: 'string', default: '1' },
-  },
-});
+const DEMO_USAGE = `Usage: pnpm demo [--nodes N] [--items M] [--degree D] [--type T]
+
+Starts N real daemons on 127.0.0.1 (free ports, node0 the bootstrapper), subscribes a module on
+every node, announces M items of data type T from node0, prints who received what, and stops them.
+
+  -n, --nodes N    daemons, 2..100 (default 5)
+  -m, --items M    items to announce, 1..10000 (default 3)
+      --degree D   degree of every node (default 3)
+      --type T     data type (default 1)
+  -h, --help       print this help`;
+
+function parseDemoArgs() {
+  try {
+    return parseArgs({
+      options: {
+        nodes: { type: 'string', short: 'n', default: '5' },
+        items: { type: 'string', short: 'm', default: '3' },
+        degree: { type: 'string', default: '3' },
+        type: { type: 'string', default: '1' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    console.error(`demo: ${usageFromParseError(err).message} (see --help)`);
+    process.exit(2);
+  }
+}
+const { values } = parseDemoArgs();
+if (values.help) {
+  console.log(DEMO_USAGE);
+  process.exit(0);
+}
 const n = Number(values.nodes);
 const items = Number(values.items);
 const dataType = Number(values.type);

@@ -2,6 +2,7 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONFIG_LIMITS, parseSecondsToMs } from './config.js';
 import { UsageError } from './errors.js';
+import { usageFromParseError } from './usage-error.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type CliLogLevel = (typeof LOG_LEVELS)[number];
@@ -61,26 +62,6 @@ type OptionName = keyof typeof OPTIONS;
 
 function flagName(name: OptionName): string {
   return `-${OPTIONS[name].short}/--${name}`;
-}
-
-/** Turn node:util's parse errors into one short line. */
-function usageFromParseError(err: unknown): UsageError {
-  const code = (err as { code?: unknown }).code;
-  const message = err instanceof Error ? err.message : String(err);
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const opt = /option '([^']+)'/i.exec(message)?.[1];
-    return new UsageError(`unknown option ${opt ?? message}`, { cause: err });
-  }
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    const opt = (/Option '([^']+?)(?: <value>)?'/.exec(message)?.[1] ?? 'an option').replace(', ', '/');
-    const problem = message.includes('does not take an argument') ? 'takes no value' : 'needs a value';
-    return new UsageError(`${opt} ${problem}`, { cause: err });
-  }
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    const arg = /argument '([^']*)'/.exec(message)?.[1];
-    return new UsageError(`unexpected argument ${JSON.stringify(arg ?? message)}`, { cause: err });
-  }
-  return new UsageError(message, { cause: err });
 }
 
 function seconds(name: 'validation-timeout' | 'spread-suppression', text: string | undefined): number | undefined {

@@ -21,6 +21,8 @@ import {
   type GossipNotification,
 } from '@gossip5/protocol';
 import { UsageError } from './errors.js';
+import { usageFromParseError } from './usage-error.js';
+import { packageVersion } from './version.js';
 
 /** The API address of the bundled peer.ini, used when --api is not given. */
 export const DEFAULT_API = '127.0.0.1:17001';
@@ -49,6 +51,7 @@ Options:
   -n, --count K         Subscribe: exit 0 after K items.
       --json            One JSON object per line instead of key=value text.
   -h, --help            Print this help.
+  -V, --version         Print the version.
 
 Output (subscribe): type=1 id=3 bytes=5 text="hello" verdict=valid
   (hex=... instead of text= when the data is not printable UTF-8).
@@ -63,6 +66,7 @@ const OPTIONS = {
   count: { type: 'string', short: 'n' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
 } as const;
 
 /** Where the client writes and what it may be told from outside. */
@@ -246,11 +250,15 @@ export async function runClient(argv: string[], ioIn: Partial<ClientIO> = {}): P
     try {
       parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
     } catch (err) {
-      throw new UsageError((err as Error).message.split('\n')[0] ?? String(err));
+      throw usageFromParseError(err);
     }
     const { values, positionals } = parsed;
     if (values.help) {
       io.stdout.write(`${CLIENT_USAGE}\n`);
+      return 0;
+    }
+    if (values.version) {
+      io.stdout.write(`gossip5-client ${packageVersion()}\n`);
       return 0;
     }
     const [command, ...rest] = positionals;

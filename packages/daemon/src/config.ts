@@ -5,6 +5,7 @@ import { resolve as resolvePath } from 'node:path';
 import { isProtocolError, makePeerAddress, splitHostPort } from '@gossip5/protocol';
 import ini from 'ini';
 import { ConfigError } from './errors.js';
+import { nearestKey } from './nearest-key.js';
 
 /** A listening or dialing address from the config. */
 export interface Endpoint {
@@ -156,6 +157,10 @@ class Reader {
       // `[gossip.x]` is another section that ini nests here: not ours, ignore it.
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) continue;
       if (!(GOSSIP_KEYS as readonly string[]).includes(key)) {
+        // A near miss of a known key is a typo, not a key for a newer version: ignoring it would
+        // silently run with the default (a misspelt bootstrapper starts a lone bootstrapper).
+        const near = nearestKey(key, GOSSIP_KEYS);
+        if (near !== undefined) throw new ConfigError(file, `[gossip] ${key}`, `unknown key; did you mean ${near}?`);
         this.warnings.push(`${file}: [gossip] ${key}: unknown key, ignored`);
       }
     }

@@ -16,7 +16,11 @@ export interface ListenError extends Error {
 
 /** Wraps a bind failure (EADDRINUSE, EACCES, EADDRNOTAVAIL) into one operator-readable line. */
 function listenError(err: unknown, key: 'api_address' | 'p2p_address', text: string, file: string): ListenError {
-  const cause = err as NodeJS.ErrnoException;
+  // The api and p2p packages wrap the bind error; the errno code is on the innermost cause.
+  let cause = err as NodeJS.ErrnoException & { cause?: unknown };
+  while (typeof cause === 'object' && cause !== null && cause.syscall === undefined && cause.cause) {
+    cause = cause.cause as NodeJS.ErrnoException & { cause?: unknown };
+  }
   const why =
     cause?.code === 'EADDRINUSE'
       ? 'address already in use'
@@ -82,13 +86,6 @@ export class Daemon {
       { validator: this.bridge.validator, logger: log.child({ component: 'p2p' }), clock: this.clock },
     );
     this.bridge.attach(this.p2p);
-    const overlayLog = log.child({ component: 'overlay' });
-    this.p2p.on('neighbour-up', (peer) =>
-      overlayLog.info({ peer: formatPeerAddress(peer), neighbours: this.p2p.neighbours().length }, 'neighbour up'),
-    );
-    this.p2p.on('neighbour-down', (peer) =>
-      overlayLog.info({ peer: formatPeerAddress(peer), neighbours: this.p2p.neighbours().length }, 'neighbour down'),
-    );
   }
 
   /** Bind both ports (API first, so modules can connect while the overlay forms) and join the network. */

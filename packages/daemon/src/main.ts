@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-import { createRequire } from 'node:module';
 import { parseCli, USAGE } from './cli.js';
 import { loadConfig } from './config.js';
 import { Daemon } from './daemon.js';
 import { systemClock } from './clock.js';
 import { createRootLogger } from './logger.js';
 import { shouldWatchParent, watchParent } from './parent-watch.js';
+import { packageVersion } from './version.js';
 
 /** A stop that takes longer than this is cut short (exit 1), so a stuck socket cannot keep the process alive. */
 const SHUTDOWN_DEADLINE_MS = 5_000;
@@ -32,8 +32,7 @@ async function main(): Promise<void> {
     return;
   }
   if (cli.version) {
-    const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
-    process.stdout.write(`gossip5 ${pkg.version}\n`);
+    process.stdout.write(`gossip5 ${packageVersion()}\n`);
     return;
   }
 
@@ -49,11 +48,11 @@ async function main(): Promise<void> {
   }
 
   const root = createRootLogger({ level: cli.logLevel });
-  const log = root.logger;
+  const log = root.logger.child({ component: 'daemon' });
   for (const warning of config.warnings) log.warn({ file: config.file }, warning);
 
   const clock = systemClock;
-  const daemon = new Daemon(config, log, { clock });
+  const daemon = new Daemon(config, root.logger, { clock });
   try {
     await daemon.start();
   } catch (err) {

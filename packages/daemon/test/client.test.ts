@@ -302,7 +302,8 @@ test('usage errors are one stderr line with status 2', async () => {
     [['publish', '--type', '1'], /unknown command "publish"/],
     [['subscribe'], /--type N is required/],
     [['subscribe', '--type', '65536'], /--type must be a whole number from 0 to 65535, got "65536"/],
-    [['subscribe', '--type', '-1'], /argument is ambiguous|needs a value|Option/],
+    [['subscribe', '--type', '-1'], /--type needs a value \(write --type=VALUE for a value that starts with '-'\)/],
+    [['subscribe', '--type=-1'], /--type must be a whole number from 0 to 65535, got "-1"/],
     [['subscribe', '--type', '1', '--ttl', '3'], /--ttl is for announce/],
     [['subscribe', '--type', '1', '--count', '0'], /--count must be a whole number from 1/],
     [['subscribe', '--type', '1', 'extra'], /unexpected argument "extra"/],
@@ -313,7 +314,8 @@ test('usage errors are one stderr line with status 2', async () => {
     [['announce', '--type', '1', '--invalid', 'x'], /--invalid and --count are for subscribe/],
     [['--api', '127.0.0.1', 'announce', '--type', '1', 'x'], /--api must be HOST:PORT/],
     [['--api', '127.0.0.1:0', 'subscribe', '--type', '1'], /--api must be HOST:PORT/],
-    [['--bogus'], /Unknown option '--bogus'/],
+    [['--bogus'], /unknown option --bogus \(/],
+    [['--json=yes', 'subscribe', '--type', '1'], /--json takes no value/],
   ];
   for (const [argv, pattern] of cases) {
     const out = io();
@@ -323,6 +325,23 @@ test('usage errors are one stderr line with status 2', async () => {
     assert.match(out.stderr.text, /^gossip5-client: .* \(see --help\)\n$/);
     assert.match(out.stderr.text, pattern);
   }
+});
+
+test('usage errors never leak node:util wording', async () => {
+  for (const argv of [['subscribe', '--type', '-1'], ['--bogus'], ['--version=2']]) {
+    const out = io();
+    assert.is(await runClient(argv, out), 2);
+    assert.not.match(out.stderr.text, /ambiguous|positional|'--|Unknown option/);
+  }
+});
+
+test('--version prints the package version', async () => {
+  const out = io();
+  assert.is(await runClient(['--version'], out), 0);
+  assert.match(out.stdout.text, /^gossip5-client \d+\.\d+\.\d+\n$/);
+  const short = io();
+  assert.is(await runClient(['-V'], short), 0);
+  assert.is(short.stdout.text, out.stdout.text);
 });
 
 test('a refused connection is one stderr line with status 2', async () => {

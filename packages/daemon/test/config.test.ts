@@ -10,6 +10,7 @@ import {
   DEFAULT_POW_DIFFICULTY,
   DEFAULT_SPREAD_SUPPRESSION_MS,
   DEFAULT_VALIDATION_TIMEOUT_MS,
+  GOSSIP_KEYS,
   MAX_CONFIG_FILE_BYTES,
   loadConfig,
   parseConfig,
@@ -18,6 +19,7 @@ import {
 } from '../src/config.js';
 import { DEFAULT_API } from '../src/client.js';
 import { isConfigError } from '../src/errors.js';
+import { editDistance, nearestKey } from '../src/nearest-key.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const fixture = (name: string) => join(FIXTURES, name);
@@ -162,6 +164,22 @@ test('an unknown [gossip] key is warned about and ignored', async () => {
   const c = await loadConfig(file);
   assert.equal(c.warnings, [`${file}: [gossip] max_conections: unknown key, ignored`]);
   assert.is(c.maxModuleConnections, DEFAULT_MAX_API_CONNECTIONS);
+});
+
+test('a near miss of a known key is an error that names the key it resembles', async () => {
+  await rejects(ini({ degree: null }, 'degre = 30\n'), '[gossip] degre', /unknown key; did you mean degree\?/);
+  await rejects(ini({}, 'bootstraper = 127.0.0.1:6012\n'), '[gossip] bootstraper', /did you mean bootstrapper\?/);
+  await rejects(ini({}, 'Cache_Size = 5\n'), '[gossip] Cache_Size', /did you mean cache_size\?/);
+  await rejects(ini({}, 'p2p_tll = 5\n'), '[gossip] p2p_tll', /did you mean p2p_ttl\?/);
+});
+
+test('editDistance and nearestKey', () => {
+  assert.is(editDistance('degre', 'degree'), 1);
+  assert.is(editDistance('p2p_tll', 'p2p_ttl'), 1);
+  assert.is(editDistance('abc', 'abc'), 0);
+  assert.is(editDistance('', 'abc'), 3);
+  assert.is(nearestKey('colour', GOSSIP_KEYS), undefined);
+  assert.is(nearestKey('DEGREE', GOSSIP_KEYS), 'degree');
 });
 
 test('a wildcard p2p_address is accepted with a warning', async () => {

@@ -111,6 +111,7 @@ test('an API port already in use is one clear line and a non-zero exit', async (
   assert.is(lines.length, 1, r.stderr);
   assert.match(lines[0]!, /api_address/);
   assert.match(lines[0]!, /already in use/);
+  assert.is(lines[0]!.split('cannot listen on').length, 2, `said once: ${lines[0]}`);
 });
 
 test('SIGTERM and SIGINT stop a running daemon with exit 0', async () => {

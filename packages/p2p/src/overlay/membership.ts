@@ -323,7 +323,7 @@ export class Membership implements LinkPort {
     known.add(link.peer!);
     known.markSucceeded(link.key!);
     liveness.track(link);
-    link.logger.debug({ neighbours: view.size }, 'neighbour up');
+    link.logger.info({ peer: formatPeerAddress(link.peer!), neighbours: view.size }, 'neighbour up');
     this.opts.neighbourUp(link.peer!);
   }
 
@@ -369,7 +369,7 @@ export class Membership implements LinkPort {
       liveness.untrack(link);
       counters.linkDown(reason);
       if (this.stopped) return;
-      link.logger.debug({ reason, neighbours: view.size }, 'neighbour down');
+      link.logger.info({ peer: formatPeerAddress(link.peer!), reason, neighbours: view.size }, 'neighbour down');
       this.opts.neighbourDown(link.peer!);
     } else {
       counters.handshakeFailed(reason);
