@@ -35,6 +35,7 @@ export class Delivery {
   private verdict: Verdict | undefined;
   private released = false;
   private begun = false;
+  private missing = false;
 
   constructor(private readonly init: DeliveryInit) {}
 
@@ -58,9 +59,14 @@ export class Delivery {
     this.notified++;
   }
 
-  /** A target could not be asked: for an awaited delivery that is a missing answer. */
+  /**
+   * A target could not be asked (its pending validations are full, or it was just closed as a slow
+   * consumer): for an awaited delivery that is a missing answer, so the verdict will be `invalid`.
+   * The other targets are still notified; the verdict is given at begin(), and their ids stay
+   * reserved until answered or until the window closes, as for a trusted delivery.
+   */
   fail(): void {
-    if (!this.init.trusted) this.settle('invalid');
+    if (!this.init.trusted) this.missing = true;
   }
 
   /** All targets were added: settle what can be settled and arm the validation window. */
@@ -68,6 +74,7 @@ export class Delivery {
     if (this.begun) return;
     this.begun = true;
     if (this.init.trusted) this.settle(this.notified > 0 ? 'valid' : 'unsubscribed', false);
+    else if (this.missing) this.settle('invalid', false);
     else if (!this.settled && this.notified === 0) this.settle('unsubscribed');
     else if (!this.settled && this.awaiting.size === 0) this.settle('valid');
     if (this.released) return;

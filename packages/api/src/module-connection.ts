@@ -41,7 +41,13 @@ export interface ConnectionDeps {
 }
 
 /** Close reasons that are the module's fault or a resource limit: logged at warn level. */
-const WARN_REASONS: ReadonlySet<CloseReason> = new Set(['malformed', 'idle-timeout', 'slow-consumer', 'subscription-limit']);
+const WARN_REASONS: ReadonlySet<CloseReason> = new Set([
+  'malformed',
+  'idle-timeout',
+  'slow-consumer',
+  'validation-stalled',
+  'subscription-limit',
+]);
 
 /**
  * One module's TCP connection: frames in through a FrameDecoder, only the

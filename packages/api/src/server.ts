@@ -10,6 +10,7 @@ import { RateLimitedWarn } from './rate-limited-warn.js';
 import { copyCounters, createCounters, type ApiCounters } from './stats.js';
 import { Subscriptions } from './subscriptions.js';
 import { DeadlineQueue } from './deadline-queue.js';
+import { StalledModules } from './stalled-modules.js';
 import { Timers, systemClock } from './timers.js';
 import type {
   AnnounceEvent,
@@ -79,6 +80,7 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
   private readonly subscriptions = new Subscriptions<Connection>();
   /** Deliveries holding message ids or a timer. */
   private readonly deliveries = new Set<Delivery>();
+  private readonly stalled: StalledModules<Connection>;
   private server: Server | undefined;
   private nextConnId = 1;
   private state: 'new' | 'starting' | 'listening' | 'stopped' = 'new';
@@ -95,6 +97,7 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
     this.timers = new Timers(clock);
     this.deadlines = new DeadlineQueue<Delivery>(this.timers, () => clock.now(), init.validationTimeoutMs);
     this.rateWarn = new RateLimitedWarn(this.log, clock, WARN_INTERVAL_MS);
+    this.stalled = new StalledModules<Connection>(() => clock.now(), init.validationTimeoutMs);
   }
 
   start(): Promise<{ host: string; port: number }> {
@@ -150,13 +153,6 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
     const trusted = options.awaitValidation === false;
     const targets = this.subscriptions.subscribers(dataType).filter((c) => c !== options.exclude && c.isOpen);
     if (targets.length === 0) return Promise.resolve(this.record('unsubscribed'));
-    if (!trusted) {
-      const full = targets.filter((c) => c.pending.isFull);
-      if (full.length > 0) {
-        for (const c of full) this.dropPendingLimit(c, dataType);
-        return Promise.resolve(this.record('invalid'));
-      }
-    }
     // No copy: every connection's write queue shares the caller's bytes (which must not change afterwards).
     const bytes = data;
     return new Promise<Verdict>((resolve) => {
@@ -168,10 +164,13 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
       });
       this.deliveries.add(delivery);
       for (const conn of targets) {
-        if (delivery.settled && !trusted) break;
         const id = conn.pending.allocate(delivery);
         if (id === undefined) {
-          this.dropPendingLimit(conn, dataType); // only trusted deliveries get here
+          // One module that cannot be asked never keeps the item from the others; its missing
+          // answer makes the verdict invalid (the item is not forwarded), as the spec says.
+          this.dropPendingLimit(conn, dataType);
+          delivery.fail();
+          this.stalled.full(conn);
           continue;
         }
         if (conn.sendNotification(id, dataType, bytes)) {
@@ -261,6 +260,7 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
       }
       case MessageType.GossipValidation: {
         this.counters.validationsIn++;
+        this.stalled.answered(conn);
         const delivery = conn.pending.take(msg.messageId);
         if (!delivery || !delivery.answer(conn, msg.valid)) {
           this.counters.validationsIgnored++;
@@ -286,6 +286,7 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
     this.counters.connectionsClosed++;
     this.counters.closes[reason]++;
     this.subscriptions.removeAll(conn);
+    this.stalled.forget(conn);
     // Every answer still awaited from this module is now missing.
     for (const delivery of conn.pending.clear()) delivery.lost(conn);
     this.safeEmit('disconnect', { connection: conn, reason } satisfies DisconnectEvent);

@@ -14,6 +14,7 @@ export function createCounters(): ApiCounters {
     malformed: 0,
     'idle-timeout': 0,
     'slow-consumer': 0,
+    'validation-stalled': 0,
     'subscription-limit': 0,
     'server-stopped': 0,
   };

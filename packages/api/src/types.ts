@@ -93,6 +93,7 @@ export type CloseReason =
   | 'malformed'
   | 'idle-timeout'
   | 'slow-consumer'
+  | 'validation-stalled'
   | 'subscription-limit'
   | 'server-stopped';
 

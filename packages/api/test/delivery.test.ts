@@ -91,13 +91,30 @@ test('nobody notified: unsubscribed, no timer', () => {
   assert.is(s.released(), 1);
 });
 
-test('fail() during setup settles invalid before begin', () => {
+test('fail() during setup: invalid at begin; the targets notified keep their ids until answered or timed out', () => {
   const s = setup();
   const a = s.target();
+  const b = s.target();
+  s.d.fail();
+  assert.equal(s.verdicts, [], 'not before begin: the others are still being notified');
+  s.d.begin();
+  assert.equal(s.verdicts, ['invalid']);
+  assert.is(s.d.outstanding, 2);
+  assert.not.ok(s.answer(a, true), 'answers no longer count');
+  assert.is(s.released(), 0);
+  s.clock.advance(1000);
+  assert.is(s.released(), 1);
+  assert.is(b.pending.size, 0);
+  assert.is(s.timers.active, 0);
+  assert.equal(s.verdicts, ['invalid']);
+});
+
+test('fail() with nobody notified settles invalid at begin and releases at once', () => {
+  const s = setup();
   s.d.fail();
   s.d.begin();
   assert.equal(s.verdicts, ['invalid']);
-  assert.is(a.pending.size, 0);
+  assert.is(s.released(), 1);
   assert.is(s.timers.active, 0);
 });
 

@@ -291,7 +291,7 @@ test('a subscriber that disconnects while awaited makes the verdict invalid at o
   }
 });
 
-test('a module whose pending validations are full cannot be asked: invalid, counted, warned', async () => {
+test('a module whose pending validations are full cannot be asked: invalid, counted, warned; the others still get the item', async () => {
   const h = await startHarness({ maxPendingValidationsPerConnection: 2 });
   try {
     const m = await h.subscriber(T, 'silent');
@@ -300,16 +300,17 @@ test('a module whose pending validations are full cannot be asked: invalid, coun
     const p2 = h.server.deliver({ dataType: T, data: bytes(2) });
     await m.waitForNotifications(2);
     await waitFor(() => h.server.stats().validationsIn === 2, { what: 'the answers of the valid module' });
+    // m cannot be asked about item 3: a missing answer, so invalid; ok is still notified.
     assert.is(await h.server.deliver({ dataType: T, data: bytes(3) }), 'invalid');
     const s = h.server.stats();
     assert.is(s.drops['pending-limit'], 1);
-    assert.is(s.pendingValidations, 2);
     assert.is(h.logger.find('pending validations are full', 'warn').length, 1);
-    // Item 3 was handed to nobody.
-    assert.is(await h.server.deliver({ dataType: OTHER, data: bytes() }), 'unsubscribed');
+    await ok.waitForNotifications(3);
+    assert.equal([...ok.notifications[2]!.data], [3]);
+    await waitFor(() => h.server.stats().validationsIn === 3, { what: 'ok answered item 3' });
+    assert.is(h.server.stats().pendingValidations, 2, 'only m still holds ids');
     h.clock.advance(VALIDATION_TIMEOUT_MS);
     assert.equal([await p1, await p2], ['invalid', 'invalid']);
-    assert.is(ok.notifications.length, 2);
     assert.is(h.server.stats().pendingValidations, 0);
     // With room again, the module is asked (and stays silent).
     const p4 = h.server.deliver({ dataType: T, data: bytes(4) });
@@ -319,6 +320,46 @@ test('a module whose pending validations are full cannot be asked: invalid, coun
     h.clock.advance(VALIDATION_TIMEOUT_MS);
     assert.is(await p4, 'invalid');
     assert.is(h.server.stats().drops['pending-limit'], 1);
+    assert.is(h.server.stats().closes['validation-stalled'], 0);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('a stuck module does not starve a healthy one, and is disconnected once full for the validation timeout', async () => {
+  const h = await startHarness({ maxPendingValidationsPerConnection: 4 });
+  try {
+    const stuck = await h.subscriber(T, 'silent');
+    const ok = await h.subscriber(T, 'valid');
+    const verdicts: Array<Promise<string>> = [];
+    let answered = 0;
+    /** Deliver one item and wait for the healthy module's answer (so only the stuck one fills up). */
+    const deliverOne = async (i: number) => {
+      verdicts.push(h.server.deliver({ dataType: T, data: bytes(i) }));
+      answered++;
+      await waitFor(() => h.server.stats().validationsIn === answered, { what: `ok answered item ${i}` });
+    };
+    for (let i = 0; i < 10; i++) await deliverOne(i);
+    assert.is(h.server.stats().drops['pending-limit'], 6);
+    assert.is(h.server.connectionCount(), 2, 'full, but not yet for long');
+    // It answers nothing: full (again, after its items expire) for one validation timeout, it is cut.
+    h.clock.advance(VALIDATION_TIMEOUT_MS - 1);
+    await deliverOne(10);
+    assert.is(h.server.connectionCount(), 2);
+    h.clock.advance(1); // its four items expire: room for four more, then full again
+    for (let i = 11; i < 16; i++) await deliverOne(i);
+    await waitFor(() => h.server.stats().closes['validation-stalled'] === 1, { what: 'stuck disconnected' });
+    assert.is(h.server.connectionCount(), 1);
+    assert.is(h.logger.find('validation-stalled', 'warn').length, 1);
+    assert.is(h.server.stats().drops['pending-limit'], 8);
+    h.clock.advance(VALIDATION_TIMEOUT_MS);
+    assert.ok((await Promise.all(verdicts)).every((v) => v === 'invalid'));
+    // Alone now, the healthy module decides: valid.
+    const after = h.server.deliver({ dataType: T, data: bytes(16) });
+    await ok.waitForNotifications(17);
+    assert.is(await after, 'valid');
+    await ok.waitForNotifications(17);
+    assert.is(h.server.stats().activeTimers, 0);
   } finally {
     await h.stop();
   }
