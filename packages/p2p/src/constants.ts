@@ -50,12 +50,14 @@ export const FAREWELL_FLUSH_MS = 5_000;
 export const DEFAULT_KNOWN_PEERS_LIMIT = 1_000;
 
 /**
- * Seen message ids kept in memory (`seenLimit`). Ids are kept at least `seenTtlMs`
- * while fewer than this many are held; beyond it the oldest id is forgotten early
- * (counted as `seen-evicted-early`), so a flood of distinct ids cannot make the node
- * refuse every new item for `seenTtlMs`.
+ * Seen message ids kept in memory (`seenLimit`), in time-bucketed compact tables (16-32 bytes an
+ * id: at most 64 MiB at the limit). Every id is kept at least `seenTtlMs` (-s) while fewer than
+ * this many are held, so -s holds up to limit / (1.125 x -s) distinct items a second: about 5 900/s
+ * with the default -s of 300 s, above what a node sustains in a network (see BENCHMARKS.md). Past it
+ * the oldest generation is forgotten early (each id counted as `seen-evicted-early`, warned), so a
+ * flood of distinct ids cannot make the node refuse every new item for -s.
  */
-export const DEFAULT_SEEN_LIMIT = 100_000;
+export const DEFAULT_SEEN_LIMIT = 2_000_000;
 
 /**
  * Period of the shuffle (`shuffleIntervalMs`, jittered by up to half of it; 0 turns

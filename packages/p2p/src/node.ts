@@ -10,7 +10,7 @@ import { Liveness } from './overlay/liveness.js';
 import { Membership } from './overlay/membership.js';
 import { View } from './overlay/view.js';
 import { KnowledgeBase } from './spread/knowledge-base.js';
-import { SeenCache } from './spread/seen-cache.js';
+import { SeenIds } from './spread/seen-ids.js';
 import { Spreader } from './spread/spreader.js';
 import type { Link } from './transport/link.js';
 import { listen, type Listener } from './transport/listener.js';
@@ -32,7 +32,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
   private readonly config: P2PConfig;
   private readonly log: Logger;
   private readonly counters: Counters;
-  private readonly seen: SeenCache<bigint>;
+  private readonly seen: SeenIds;
   private readonly kb: KnowledgeBase;
   private readonly known: KnownPeers;
   private readonly view: View<Link>;
@@ -59,7 +59,14 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
     this.counters = counters;
     if (!components.powSolver) this.powWorker = new PowWorker();
     const solver = components.powSolver ?? this.powWorker!.solve;
-    this.seen = new SeenCache<bigint>({ clock, ttlMs: config.seenTtlMs, limit: config.seenLimit });
+    const seedBytes = random(8);
+    const seedView = new DataView(seedBytes.buffer, seedBytes.byteOffset, 8);
+    this.seen = new SeenIds({
+      clock,
+      ttlMs: config.seenTtlMs,
+      limit: config.seenLimit,
+      seed: [seedView.getUint32(0), seedView.getUint32(4)],
+    });
     this.kb = new KnowledgeBase(config.cacheSize, clock);
     this.known = new KnownPeers({
       clock,

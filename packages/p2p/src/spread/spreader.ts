@@ -5,14 +5,14 @@ import { randomU64 } from '../random.js';
 import type { Link } from '../transport/link.js';
 import type { GossipItem, Logger, RandomBytes, ReceivedItem, Validator, Verdict } from '../types.js';
 import type { KnowledgeBase } from './knowledge-base.js';
-import type { SeenCache } from './seen-cache.js';
+import type { SeenIds } from './seen-ids.js';
 
 export interface SpreaderOptions {
   random: RandomBytes;
   validator: Validator;
   counters: Counters;
   logger: Logger;
-  seen: SeenCache<bigint>;
+  seen: SeenIds;
   knowledge: KnowledgeBase;
   relayUnsubscribed: boolean;
   maxPendingValidations: number;
@@ -48,10 +48,7 @@ export class Spreader {
     const { seen, counters } = this.opts;
     let messageId = randomU64(this.opts.random);
     while (seen.has(messageId)) messageId = randomU64(this.opts.random);
-    if (seen.forceAdd(messageId) > 0) {
-      const msg = 'seen set full: forgot the oldest id early to originate';
-      counters.drops.drop('seen-evicted-early', { limit: 'seenLimit' }, msg);
-    }
+    this.countForgotten(seen.forceAdd(messageId));
     const item: GossipItem = { messageId, ttl: input.ttl, dataType: input.dataType, data: input.data.slice() };
     this.opts.knowledge.add(item);
     counters.itemsOriginated++;
@@ -75,9 +72,7 @@ export class Spreader {
     }
     // A full seen set forgets its oldest id rather than refusing new items: a flood of distinct ids
     // must not stop a node from accepting anything for -s seconds.
-    if (seen.forceAdd(msg.messageId) > 0) {
-      counters.drops.drop('seen-evicted-early', { limit: 'seenLimit' }, 'seen set full: forgot the oldest id early');
-    }
+    this.countForgotten(seen.forceAdd(msg.messageId));
     const item: ReceivedItem = {
       messageId: msg.messageId,
       ttl: msg.ttl,
@@ -102,6 +97,17 @@ export class Spreader {
         this.decided(item, 'invalid');
       },
     );
+  }
+
+  /** Ids the full seen set forgot before -s: each is a replay that would be delivered again. */
+  private countForgotten(n: number): void {
+    for (let i = 0; i < n; i++) {
+      this.opts.counters.drops.drop(
+        'seen-evicted-early',
+        { limit: 'seenLimit', forgotten: n },
+        'seen set full: forgot the oldest ids before -s',
+      );
+    }
   }
 
   private decided(item: ReceivedItem, verdict: Verdict): void {

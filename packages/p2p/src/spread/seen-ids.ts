@@ -1,0 +1,153 @@
+import type { Clock } from '../types.js';
+
+export interface SeenIdsOptions {
+  clock: Clock;
+  /** Each id is remembered at least this long (the daemon's -s). */
+  ttlMs: number;
+  /** Most ids held at once (`seenLimit`); past it the oldest generation is forgotten early. */
+  limit: number;
+  /** Two 32-bit words that key the slot hash, so a peer cannot choose ids that collide. */
+  seed: readonly [number, number];
+}
+
+/** Generations the -s window is cut into: an id lives at most ttl x (1 + 1/GENERATIONS). */
+export const SEEN_GENERATIONS = 8;
+
+/** Smallest table of one generation (slots, a power of two). */
+const MIN_SLOTS = 64;
+
+/** One generation: an open-addressing set of u64 ids in a BigUint64Array, 0 marking a free slot. */
+class Generation {
+  slots: BigUint64Array;
+  count = 0;
+  hasZero = false;
+
+  constructor(
+    /** Clock time until which ids may be added here. */
+    readonly openUntil: number,
+  ) {
+    this.slots = new BigUint64Array(MIN_SLOTS);
+  }
+
+  get size(): number {
+    return this.count + (this.hasZero ? 1 : 0);
+  }
+
+  has(id: bigint, hash: number): boolean {
+    if (id === 0n) return this.hasZero;
+    const mask = this.slots.length - 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const v = this.slots[i]!;
+      if (v === id) return true;
+      if (v === 0n) return false;
+    }
+  }
+
+  /** Adds an id known to be absent. */
+  insert(id: bigint, hash: number, rehash: (id: bigint) => number): void {
+    if (id === 0n) {
+      this.hasZero = true;
+      return;
+    }
+    if ((this.count + 1) * 2 > this.slots.length) this.grow(rehash);
+    const mask = this.slots.length - 1;
+    let i = hash & mask;
+    while (this.slots[i] !== 0n) i = (i + 1) & mask;
+    this.slots[i] = id;
+    this.count++;
+  }
+
+  private grow(rehash: (id: bigint) => number): void {
+    const old = this.slots;
+    this.slots = new BigUint64Array(old.length * 2);
+    const mask = this.slots.length - 1;
+    for (const v of old) {
+      if (v === 0n) continue;
+      let i = rehash(v) & mask;
+      while (this.slots[i] !== 0n) i = (i + 1) & mask;
+      this.slots[i] = v;
+    }
+  }
+}
+
+/**
+ * The seen message ids, compact (8 bytes a slot at most half full: 16-32 bytes an id, against about
+ * 100 for a Map entry) and time-bucketed: the window of ttlMs is cut into SEEN_GENERATIONS
+ * generations; ids go into the newest, and a whole generation is dropped once its youngest id is
+ * older than ttlMs, so expiry costs nothing per id. Every id is kept at least ttlMs while fewer than
+ * `limit` are held; past that the oldest generation is forgotten early and the number of ids it held
+ * is returned, for the caller to count and warn about.
+ */
+export class SeenIds {
+  private readonly generations: Generation[] = [];
+  private readonly span: number;
+  private held = 0;
+
+  constructor(private readonly opts: SeenIdsOptions) {
+    this.span = Math.max(1, Math.ceil(opts.ttlMs / SEEN_GENERATIONS));
+  }
+
+  /** Ids held (some may be past ttlMs but not yet dropped with their generation). */
+  get size(): number {
+    this.expire();
+    return this.held;
+  }
+
+  /** Bytes of the tables. */
+  get bytes(): number {
+    let n = 0;
+    for (const g of this.generations) n += g.slots.byteLength;
+    return n;
+  }
+
+  has(id: bigint): boolean {
+    this.expire();
+    const hash = this.hash(id);
+    for (let i = this.generations.length - 1; i >= 0; i--) if (this.generations[i]!.has(id, hash)) return true;
+    return false;
+  }
+
+  /**
+   * Remember `id` (at least ttlMs from now if it is new; an id already held keeps its place).
+   * Returns the number of ids forgotten early to make room (0 unless `limit` ids were held).
+   */
+  forceAdd(id: bigint): number {
+    if (this.has(id)) return 0;
+    let forgotten = 0;
+    while (this.held >= this.opts.limit && this.generations.length > 0) {
+      const oldest = this.generations.shift()!;
+      forgotten += oldest.size;
+      this.held -= oldest.size;
+    }
+    const now = this.opts.clock.now();
+    let current = this.generations[this.generations.length - 1];
+    if (current === undefined || now >= current.openUntil) {
+      current = new Generation(now + this.span);
+      this.generations.push(current);
+    }
+    current.insert(id, this.hash(id), (v) => this.hash(v));
+    this.held++;
+    return forgotten;
+  }
+
+  /** Drop every generation whose youngest possible id is older than ttlMs. */
+  private expire(): void {
+    const now = this.opts.clock.now();
+    while (this.generations.length > 0 && this.generations[0]!.openUntil + this.opts.ttlMs <= now) {
+      this.held -= this.generations.shift()!.size;
+    }
+  }
+
+  /** A keyed mix of both halves of the id (murmur3 finaliser). */
+  private hash(id: bigint): number {
+    const lo = Number(BigInt.asUintN(32, id)) ^ this.opts.seed[0];
+    const hi = Number(BigInt.asUintN(32, id >> 32n)) ^ this.opts.seed[1];
+    let h = Math.imul(lo, 0xcc9e2d51) ^ Math.imul(hi ^ (lo >>> 13), 0x1b873593);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+  }
+}
