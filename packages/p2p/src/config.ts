@@ -23,6 +23,7 @@ export interface P2PConfig {
   sendQueueBytes: number;
   knownPeersLimit: number;
   seenLimit: number;
+  knowledgeBaseBytes: number;
   maxPendingHandshakes: number;
   maxPendingValidations: number;
   backoffMinMs: number;
@@ -111,6 +112,7 @@ export function resolveConfig(init: P2PInit): P2PConfig {
     sendQueueBytes: opt('sendQueueBytes', init, C.DEFAULT_SEND_QUEUE_BYTES, 65536),
     knownPeersLimit: opt('knownPeersLimit', init, C.DEFAULT_KNOWN_PEERS_LIMIT, 0),
     seenLimit: opt('seenLimit', init, C.DEFAULT_SEEN_LIMIT, 1),
+    knowledgeBaseBytes: opt('knowledgeBaseBytes', init, C.DEFAULT_KNOWLEDGE_BASE_BYTES, 0),
     maxPendingHandshakes: opt('maxPendingHandshakes', init, C.DEFAULT_MAX_PENDING_HANDSHAKES, 1),
     maxPendingValidations: opt('maxPendingValidations', init, C.DEFAULT_MAX_PENDING_VALIDATIONS, 1),
     backoffMinMs,

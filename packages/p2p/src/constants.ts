@@ -60,6 +60,12 @@ export const DEFAULT_KNOWN_PEERS_LIMIT = 1_000;
 export const DEFAULT_SEEN_LIMIT = 2_000_000;
 
 /**
+ * Data bytes the knowledge base holds at most (`knowledgeBaseBytes`), whatever `cache_size` says:
+ * `cache_size` items of up to 64 KiB each would otherwise allow gigabytes by accident.
+ */
+export const DEFAULT_KNOWLEDGE_BASE_BYTES = 16 * 1024 * 1024;
+
+/**
  * Period of the shuffle (`shuffleIntervalMs`, jittered by up to half of it; 0 turns
  * it off): a node with a full view dials one random known address, and if it is
  * admitted its longest-established link gives way. Keeps the overlay mixing and

@@ -67,7 +67,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       limit: config.seenLimit,
       seed: [seedView.getUint32(0), seedView.getUint32(4)],
     });
-    this.kb = new KnowledgeBase(config.cacheSize, clock);
+    this.kb = new KnowledgeBase(config.cacheSize, config.knowledgeBaseBytes, clock);
     this.known = new KnownPeers({
       clock,
       random,
@@ -187,6 +187,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       knownPeers: this.known.size,
       knowledgeBase: this.kb.size,
       knowledgeBaseEvicted: this.kb.evicted,
+      knowledgeBaseBytes: this.kb.bytes,
       seenIds: this.seen.size,
       pendingHandshakes: this.membership.pendingHandshakes,
       pendingDials: this.membership.pendingDials,

@@ -86,8 +86,10 @@ export interface P2PInit {
   sendQueueBytes?: number | undefined;
   /** Default 1,000. */
   knownPeersLimit?: number | undefined;
-  /** Default 100,000. */
+  /** Default 2,000,000 (DEFAULT_SEEN_LIMIT). */
   seenLimit?: number | undefined;
+  /** Data bytes the knowledge base may hold besides its `cacheSize` items (DEFAULT_KNOWLEDGE_BASE_BYTES). */
+  knowledgeBaseBytes?: number | undefined;
   /** Default 64. */
   maxPendingHandshakes?: number | undefined;
   /** Default 1,024. */
@@ -151,6 +153,8 @@ export interface P2PStats {
   knowledgeBase: number;
   /** Items evicted from the knowledge base to make room (it keeps the last `cacheSize`). */
   knowledgeBaseEvicted: number;
+  /** Data bytes in the knowledge base (at most `knowledgeBaseBytes`). */
+  knowledgeBaseBytes: number;
   seenIds: number;
   pendingHandshakes: number;
   pendingDials: number;

@@ -7,16 +7,20 @@ export interface StoredItem {
 }
 
 /**
- * The last `capacity` items this node originated or accepted, oldest evicted
- * first (`cache_size`).
+ * The last items this node originated or accepted (validated, or relayed unsubscribed; never an
+ * item still awaiting its verdict), at most `capacity` of them (`cache_size`) and at most
+ * `maxBytes` of data, oldest evicted first. An item larger than `maxBytes` is not stored.
  */
 export class KnowledgeBase {
   private readonly items = new Map<bigint, StoredItem>();
   /** Items evicted to make room since creation. */
   evicted = 0;
+  /** Data bytes held. */
+  bytes = 0;
 
   constructor(
     readonly capacity: number,
+    readonly maxBytes: number,
     private readonly clock: Clock,
   ) {}
 
@@ -34,14 +38,20 @@ export class KnowledgeBase {
 
   /** Store `item` (replacing one with the same id), evicting the oldest when full. */
   add(item: GossipItem): void {
-    if (this.capacity <= 0) return;
-    this.items.delete(item.messageId);
-    while (this.items.size >= this.capacity) {
-      const oldest = this.items.keys().next().value as bigint;
-      this.items.delete(oldest);
+    if (this.capacity <= 0 || item.data.length > this.maxBytes) return;
+    const previous = this.items.get(item.messageId);
+    if (previous) {
+      this.items.delete(item.messageId);
+      this.bytes -= previous.item.data.length;
+    }
+    while (this.items.size > 0 && (this.items.size >= this.capacity || this.bytes + item.data.length > this.maxBytes)) {
+      const [oldestId, oldest] = this.items.entries().next().value as [bigint, StoredItem];
+      this.items.delete(oldestId);
+      this.bytes -= oldest.item.data.length;
       this.evicted++;
     }
     this.items.set(item.messageId, { item, storedAt: this.clock.now() });
+    this.bytes += item.data.length;
   }
 
   /** Stored items, oldest first. */

@@ -80,7 +80,6 @@ export class Spreader {
       data: msg.data.slice(),
       from: from.key ?? from.remote,
     };
-    this.opts.knowledge.add({ messageId: item.messageId, ttl: item.ttl, dataType: item.dataType, data: item.data });
     counters.itemsReceived++;
     this.opts.accepted(item);
     this.pending++;
@@ -128,6 +127,8 @@ export class Spreader {
       counters.itemsStoppedInvalid++;
       return;
     }
+    // Accepted: only now is it stored (the cache never holds what a module may still refuse).
+    this.opts.knowledge.add({ messageId: item.messageId, ttl: item.ttl, dataType: item.dataType, data: item.data });
     if (item.ttl === 1) {
       counters.itemsTtlExpired++;
       return;

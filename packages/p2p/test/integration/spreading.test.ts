@@ -138,6 +138,9 @@ test('an invalid verdict stops the item at that node (it is still seen)', async 
       assert.is(sentPN(i), sentBefore[i], `node ${i} forwarded nothing`);
     }
     for (const i of direct) assert.is(net.nodes[i]!.stats().itemsStoppedInvalid, stoppedBefore[i]! + 1);
+    for (const i of direct) {
+      assert.not.ok(net.nodes[i]!.knowledge().some((x) => x.messageId === id), `node ${i} did not store what it refused`);
+    }
   } finally {
     for (let i = 0; i < N; i++) policy[i] = () => 'valid';
   }

@@ -7,7 +7,7 @@ const item = (id: bigint) => ({ messageId: id, ttl: 3, dataType: 7, data: new Ui
 
 test('keeps the last `capacity` items, evicting the oldest first', () => {
   const clock = new FakeClock(0);
-  const kb = new KnowledgeBase(3, clock);
+  const kb = new KnowledgeBase(3, 1_000_000, clock);
   for (let i = 1n; i <= 5n; i++) {
     kb.add(item(i));
     clock.advance(10);
@@ -24,7 +24,7 @@ test('keeps the last `capacity` items, evicting the oldest first', () => {
 
 test('storing an id again replaces it and makes it the newest', () => {
   const clock = new FakeClock(0);
-  const kb = new KnowledgeBase(2, clock);
+  const kb = new KnowledgeBase(2, 1_000_000, clock);
   kb.add(item(1n));
   kb.add(item(2n));
   kb.add({ ...item(1n), ttl: 9 });
@@ -37,9 +37,30 @@ test('storing an id again replaces it and makes it the newest', () => {
 });
 
 test('capacity 0 stores nothing', () => {
-  const kb = new KnowledgeBase(0, new FakeClock(0));
+  const kb = new KnowledgeBase(0, 1_000_000, new FakeClock(0));
   kb.add(item(1n));
   assert.is(kb.size, 0);
+});
+
+test('bounded in bytes as well as items; an item larger than the budget is not stored', () => {
+  const clock = new FakeClock(0);
+  const kb = new KnowledgeBase(100, 10, clock);
+  const sized = (id: bigint, n: number) => ({ messageId: id, ttl: 3, dataType: 7, data: new Uint8Array(n) });
+  kb.add(sized(1n, 4));
+  kb.add(sized(2n, 4));
+  assert.is(kb.bytes, 8);
+  kb.add(sized(3n, 4)); // 12 > 10: the oldest goes
+  assert.equal(kb.list().map((s) => s.item.messageId), [2n, 3n]);
+  assert.is(kb.bytes, 8);
+  assert.is(kb.evicted, 1);
+  kb.add(sized(4n, 11));
+  assert.not.ok(kb.has(4n));
+  assert.is(kb.bytes, 8);
+  kb.add(sized(3n, 1)); // replacing frees the old bytes
+  assert.is(kb.bytes, 5);
+  kb.add(sized(5n, 10));
+  assert.equal(kb.list().map((s) => s.item.messageId), [5n]);
+  assert.is(kb.bytes, 10);
 });
 
 test.run();
