@@ -77,8 +77,11 @@ export const DEFAULT_SHUFFLE_INTERVAL_MS = 60_000;
 export const DEFAULT_MAX_PENDING_HANDSHAKES = 64;
 
 /**
- * Items awaiting the Validator's verdict at once (`maxPendingValidations`); beyond it new
- * items are dropped unmarked (counted as `validation-backlog-full`), so a later copy may pass.
+ * Items awaiting the Validator's verdict (`maxPendingValidations`). At it, every link stops being
+ * read (TCP pushes back on the senders) until the backlog is down to half; a link holding more
+ * than its share (this / neighbours) is paused on its own. Frames already read when a link is
+ * paused are still taken, up to twice this; past that an item is dropped unmarked (counted as
+ * `validation-backlog-full`), so a later copy may pass.
  */
 export const DEFAULT_MAX_PENDING_VALIDATIONS = 1_024;
 

@@ -192,6 +192,8 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       pendingHandshakes: this.membership.pendingHandshakes,
       pendingDials: this.membership.pendingDials,
       pendingValidations: this.spreader.pendingValidations,
+      linksPausedForBacklog: this.spreader.backlog.pausedLinks,
+      backlogPauses: this.spreader.backlog.pauses,
       linksUp: c.linksUp,
       linksDown: c.linksDown,
       linksDownByReason: { ...c.linksDownByReason },

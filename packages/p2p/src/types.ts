@@ -155,6 +155,10 @@ export interface P2PStats {
   knowledgeBaseEvicted: number;
   /** Data bytes in the knowledge base (at most `knowledgeBaseBytes`). */
   knowledgeBaseBytes: number;
+  /** Links whose reading is paused now because the validation backlog is full or their share is used. */
+  linksPausedForBacklog: number;
+  /** Times a link was paused for the validation backlog. */
+  backlogPauses: number;
   seenIds: number;
   pendingHandshakes: number;
   pendingDials: number;

@@ -71,6 +71,8 @@ export class Liveness {
       state.outstanding = token;
       state.timer = this.opts.clock.setTimeout(() => {
         if (this.links.get(link) !== state) return;
+        // We stopped reading this link ourselves (backlog full): its reply may be waiting unread.
+        if (link.readPaused) return this.arm(link, state);
         link.close(CloseReason.PingTimeout, `no reply within ${this.opts.timeoutMs} ms`);
       }, this.opts.timeoutMs);
       link.send({ type: MessageType.Ping, reply: false, token });

@@ -4,6 +4,7 @@ import { P2PError, P2PErrorCode } from '../errors.js';
 import { randomU64 } from '../random.js';
 import type { Link } from '../transport/link.js';
 import type { GossipItem, Logger, RandomBytes, ReceivedItem, Validator, Verdict } from '../types.js';
+import { ValidationBacklog } from './backlog.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import type { SeenIds } from './seen-ids.js';
 
@@ -28,14 +29,16 @@ export interface SpreaderOptions {
  * neighbour but the sender when the verdict allows.
  */
 export class Spreader {
-  private pending = 0;
   private stopped = false;
+  readonly backlog: ValidationBacklog<Link>;
 
-  constructor(private readonly opts: SpreaderOptions) {}
+  constructor(private readonly opts: SpreaderOptions) {
+    this.backlog = new ValidationBacklog<Link>(opts.maxPendingValidations, opts.neighbours);
+  }
 
   /** Items awaiting a verdict. */
   get pendingValidations(): number {
-    return this.pending;
+    return this.backlog.size;
   }
 
   stop(): void {
@@ -62,10 +65,10 @@ export class Spreader {
       counters.itemsDuplicate++;
       return;
     }
-    if (this.pending >= this.opts.maxPendingValidations) {
+    if (!this.backlog.hasRoom()) {
       counters.drops.drop(
         'validation-backlog-full',
-        { from: from.key, pending: this.pending },
+        { from: from.key, pending: this.backlog.size },
         'too many items awaiting a verdict: item dropped unseen',
       );
       return;
@@ -82,7 +85,7 @@ export class Spreader {
     };
     counters.itemsReceived++;
     this.opts.accepted(item);
-    this.pending++;
+    this.backlog.take(from);
     let verdict: Promise<Verdict>;
     try {
       verdict = this.opts.validator.validate(item);
@@ -90,10 +93,10 @@ export class Spreader {
       verdict = Promise.reject(err);
     }
     verdict.then(
-      (v) => this.decided(item, v),
+      (v) => this.decided(from, item, v),
       (err: unknown) => {
         this.opts.logger.warn({ err, messageId: hex(item.messageId) }, 'validator failed: item treated as invalid');
-        this.decided(item, 'invalid');
+        this.decided(from, item, 'invalid');
       },
     );
   }
@@ -109,8 +112,8 @@ export class Spreader {
     }
   }
 
-  private decided(item: ReceivedItem, verdict: Verdict): void {
-    this.pending--;
+  private decided(from: Link, item: ReceivedItem, verdict: Verdict): void {
+    this.backlog.release(from);
     if (this.stopped) return;
     const { counters } = this.opts;
     if (verdict === 'invalid') {

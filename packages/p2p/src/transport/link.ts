@@ -50,6 +50,11 @@ export class Link {
   /** The socket is corked until the next tick, gathering this tick's frames into one write. */
   private corked = false;
 
+  private paused = false;
+  /** Frames read but not yet handled because reading was paused (from `heldFrom` on). */
+  private held: Uint8Array[] | undefined;
+  private heldFrom = 0;
+
   constructor(opts: LinkOptions) {
     this.opts = opts;
     this.socket = opts.socket;
@@ -77,6 +82,31 @@ export class Link {
   }
 
   /** Bytes written but not yet handed to the kernel. */
+  /** True while this node has stopped reading from the peer (the validation backlog is full). */
+  get readPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Stop reading (TCP then slows the peer down); frames already read are still handled. */
+  pauseReading(): void {
+    if (this.paused || this.state === 'closed') return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.state === 'closed') return;
+    const held = this.held;
+    if (held) {
+      this.held = undefined;
+      this.handleFrames(held, this.heldFrom);
+    }
+    // Handling the held frames may have paused it again.
+    if (!this.paused && (this.state as LinkState) !== 'closed') this.socket.resume();
+  }
+
   get queuedBytes(): number {
     return this.socket.writableLength;
   }
@@ -155,9 +185,28 @@ export class Link {
       this.close(CloseReason.Malformed, describe(err));
       return;
     }
-    for (const frame of frames) {
+    if (this.held) {
+      // Data after a pause (should not happen): keep the order, handle nothing new yet.
+      frames = [...this.held.slice(this.heldFrom), ...frames];
+      this.held = undefined;
+    }
+    this.handleFrames(frames, 0);
+  }
+
+  /**
+   * Handle frames[from..]; when a handler pauses reading, keep the rest (at most one socket read)
+   * for resumeReading, so a paused link really stops taking items, even those already read.
+   */
+  private handleFrames(frames: Uint8Array[], from: number): void {
+    for (let i = from; i < frames.length; i++) {
       // A handler may have closed the link while earlier frames were handled.
       if ((this.state as LinkState) === 'closed') return;
+      if (this.paused) {
+        this.held = frames;
+        this.heldFrom = i;
+        return;
+      }
+      const frame = frames[i]!;
       let msg: Message;
       try {
         msg = decodeMessage(frame);

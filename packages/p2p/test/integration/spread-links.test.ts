@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  encodeMessage,
   formatPeerAddress,
   makePeerAddress,
   MAX_ITEM_DATA,
@@ -172,19 +173,28 @@ test('a validator that throws counts as invalid and breaks nothing', async () =>
   );
 });
 
-test('items awaiting a verdict are bounded; the overflow is dropped unseen and counted', async () => {
+test('a full validation backlog pauses the links instead of dropping: a flood is slowed, nothing lost', async () => {
   const release: Array<() => void> = [];
   const slow = () => new Promise<Verdict>((resolve) => release.push(() => resolve('valid')));
-  await withTwoNeighbours(slow, { maxPendingValidations: 2 }, async ({ t, a, b, items }) => {
-    for (const id of [10n, 11n, 12n]) a.send(notification(id, 0));
-    await waitFor(() => t.node.stats().drops['validation-backlog-full'] === 1);
-    assert.is(t.node.stats().pendingValidations, 2);
-    for (const r of release.splice(0)) r();
-    // Not marked seen: a later copy of the dropped item is accepted.
-    a.send(notification(12n, 0));
-    await waitFor(() => items.length === 3);
-    for (const r of release.splice(0)) r();
-    await waitFor(() => b.messages(MessageType.PeerNotification).length === 3);
+  await withTwoNeighbours(slow, { maxPendingValidations: 4 }, async ({ t, a, b, items }) => {
+    const total = 200;
+    // One message per write, so the node sees them over many reads.
+    for (let i = 0; i < total; i++) a.send(notification(1_000n + BigInt(i), 0));
+    await waitFor(() => t.node.stats().linksPausedForBacklog > 0, { what: 'the flooding link to be paused' });
+    // Paused, the node holds at most one read's worth beyond the limit, and has dropped nothing.
+    assert.ok(t.node.stats().pendingValidations <= 8, `pending ${t.node.stats().pendingValidations}`);
+    // Drain verdicts as they come until every item has been read and judged.
+    while (items.length < total || release.length > 0) {
+      for (const r of release.splice(0)) r();
+      await waitFor(() => release.length > 0 || items.length === total, { what: `more items (${items.length})` });
+      if (items.length === total) for (const r of release.splice(0)) r();
+    }
+    await waitFor(() => b.messages(MessageType.PeerNotification).length === total, { what: 'all forwarded' });
+    const stats = t.node.stats();
+    assert.is(stats.drops['validation-backlog-full'] ?? 0, 0, 'nothing dropped');
+    assert.ok(stats.backlogPauses > 0);
+    assert.is(stats.pendingValidations, 0);
+    assert.is(stats.linksPausedForBacklog, 0, 'resumed once drained');
   });
 });
 
