@@ -89,6 +89,23 @@ export class Connection implements ModuleConnection, DeliveryTarget {
   }
 
   /** Bytes written to this connection and not yet taken by the kernel. */
+  /** True once this module has sent an ANNOUNCE: it is paused when the spreading path is full. */
+  announcer = false;
+  private readPaused = false;
+
+  /** Stop reading this module (TCP then slows it down); frames already read are still handled. */
+  pauseReading(): void {
+    if (this.readPaused || this.closed) return;
+    this.readPaused = true;
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.readPaused) return;
+    this.readPaused = false;
+    if (!this.closed) this.socket.resume();
+  }
+
   get queuedBytes(): number {
     return this.socket.writableLength;
   }

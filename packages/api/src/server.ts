@@ -58,6 +58,14 @@ export interface ApiServer extends EventEmitter {
   hasSubscribers(dataType: number): boolean;
   /** Open module connections. */
   connectionCount(): number;
+  /**
+   * Stop reading every module that has announced (and any that announces while paused), so a fast
+   * announcer is slowed to what the network takes instead of its items being lost further on.
+   */
+  pauseAnnouncers(): void;
+  resumeAnnouncers(): void;
+  /** The most bytes queued towards any one module now. */
+  maxQueuedBytes(): number;
   /** Counters and current internal sizes (a snapshot). */
   stats(): ApiStats;
   /** Stop accepting, close every connection, resolve pending deliveries as 'invalid'. Idempotent. */
@@ -81,6 +89,7 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
   /** Deliveries holding message ids or a timer. */
   private readonly deliveries = new Set<Delivery>();
   private readonly stalled: StalledModules<Connection>;
+  private announcersPaused = false;
   private server: Server | undefined;
   private nextConnId = 1;
   private state: 'new' | 'starting' | 'listening' | 'stopped' = 'new';
@@ -192,6 +201,25 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
     return this.connections.size;
   }
 
+  pauseAnnouncers(): void {
+    if (this.announcersPaused) return;
+    this.announcersPaused = true;
+    this.counters.announcerPauses++;
+    for (const c of this.connections) if (c.announcer) c.pauseReading();
+  }
+
+  resumeAnnouncers(): void {
+    if (!this.announcersPaused) return;
+    this.announcersPaused = false;
+    for (const c of this.connections) c.resumeReading();
+  }
+
+  maxQueuedBytes(): number {
+    let max = 0;
+    for (const c of this.connections) if (c.queuedBytes > max) max = c.queuedBytes;
+    return max;
+  }
+
   stats(): ApiStats {
     let pendingValidations = 0;
     for (const c of this.connections) pendingValidations += c.pending.size;
@@ -239,6 +267,10 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
     switch (msg.type) {
       case MessageType.GossipAnnounce: {
         this.counters.announces++;
+        if (!conn.announcer) {
+          conn.announcer = true;
+          if (this.announcersPaused) conn.pauseReading();
+        }
         const event: AnnounceEvent = { ttl: msg.ttl, dataType: msg.dataType, data: new Uint8Array(msg.data), from: conn };
         this.safeEmit('announce', event);
         return;

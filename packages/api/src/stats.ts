@@ -30,6 +30,7 @@ export function createCounters(): ApiCounters {
     validationsIn: 0,
     validationsIgnored: 0,
     notificationsSent: 0,
+    announcerPauses: 0,
     deliveries: 0,
     verdicts,
     closes,

@@ -118,6 +118,8 @@ export interface ApiStats {
   /** VALIDATIONs for unknown, already answered or trusted (not awaited) message ids. */
   validationsIgnored: number;
   notificationsSent: number;
+  /** Times reading from announcing modules was paused because the spreading path was full. */
+  announcerPauses: number;
   deliveries: number;
   verdicts: Record<Verdict, number>;
   closes: Record<CloseReason, number>;

@@ -365,6 +365,30 @@ test('a stuck module does not starve a healthy one, and is disconnected once ful
   }
 });
 
+test('pauseAnnouncers stops reading announcers only; after resume every announce arrives', async () => {
+  const h = await startHarness();
+  try {
+    const announced: number[] = [];
+    h.server.on('announce', (a) => announced.push(a.data[0]!));
+    const announcer = await h.connect();
+    const sub = await h.subscriber(T, 'valid');
+    announcer.announce({ ttl: 1, dataType: OTHER, data: bytes(0) });
+    await waitFor(() => announced.length === 1, { what: 'the first announce' });
+    h.server.pauseAnnouncers();
+    h.server.pauseAnnouncers();
+    for (let i = 1; i <= 50; i++) announcer.announce({ ttl: 1, dataType: OTHER, data: bytes(i) });
+    // A module that only subscribes is still read: its verdicts arrive while announcers are paused.
+    assert.is(await h.server.deliver({ dataType: T, data: bytes(9) }), 'valid');
+    assert.is(sub.notifications.length, 1);
+    h.server.resumeAnnouncers();
+    await waitFor(() => announced.length === 51, { what: 'every announce, none lost' });
+    assert.equal(announced, Array.from({ length: 51 }, (_, i) => i));
+    assert.is(h.server.stats().announcerPauses, 1);
+  } finally {
+    await h.stop();
+  }
+});
+
 test('message ids: unique among pending ones on a connection', async () => {
   const h = await startHarness();
   try {

@@ -2,6 +2,7 @@ import type { AnnounceEvent, ApiServer } from '@gossip5/api';
 import type { P2PNode, ReceivedItem, Validator, Verdict } from '@gossip5/p2p';
 import { MAX_ITEM_DATA } from '@gossip5/protocol';
 import type { Logger } from 'pino';
+import type { AnnounceFlow } from './announce-flow.js';
 
 /** Counters of what crossed the bridge between the API server and the overlay. */
 export interface BridgeStats {
@@ -46,9 +47,12 @@ export class Bridge {
     },
   };
 
-  /** Start passing local ANNOUNCEs to `p2p`. */
-  attach(p2p: P2PNode): void {
-    this.api.on('announce', (a: AnnounceEvent) => this.onAnnounce(p2p, a));
+  /** Start passing local ANNOUNCEs to `p2p`, slowing announcers through `flow` when it is full. */
+  attach(p2p: P2PNode, flow?: AnnounceFlow): void {
+    this.api.on('announce', (a: AnnounceEvent) => {
+      this.onAnnounce(p2p, a);
+      flow?.afterAnnounce();
+    });
   }
 
   private onAnnounce(p2p: P2PNode, a: AnnounceEvent): void {

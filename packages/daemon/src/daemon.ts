@@ -2,6 +2,7 @@ import { createApiServer, type ApiServer } from '@gossip5/api';
 import { createP2PNode, type P2PNode } from '@gossip5/p2p';
 import { formatPeerAddress } from '@gossip5/protocol';
 import type { Logger } from 'pino';
+import { AnnounceFlow } from './announce-flow.js';
 import { Bridge } from './bridge.js';
 import { every, systemClock, type Clock } from './clock.js';
 import type { GossipConfig } from './config.js';
@@ -45,6 +46,7 @@ export class Daemon {
   readonly api: ApiServer;
   readonly p2p: P2PNode;
   readonly bridge: Bridge;
+  readonly flow: AnnounceFlow;
   private readonly log: Logger;
   private readonly clock: Clock;
   private stopStats: (() => void) | undefined;
@@ -85,7 +87,8 @@ export class Daemon {
       },
       { validator: this.bridge.validator, logger: log.child({ component: 'p2p' }), clock: this.clock },
     );
-    this.bridge.attach(this.p2p);
+    this.flow = new AnnounceFlow(this.api, this.p2p, this.clock);
+    this.bridge.attach(this.p2p, this.flow);
   }
 
   /** Bind both ports (API first, so modules can connect while the overlay forms) and join the network. */
@@ -123,6 +126,7 @@ export class Daemon {
   stats(): Record<string, unknown> {
     return {
       bridge: this.bridge.stats,
+      announceFlow: { paused: this.flow.isPaused, pauses: this.flow.pauses, pausedMs: this.flow.pausedMs },
       api: this.api.stats(),
       p2p: this.p2p.stats(),
       neighbours: this.p2p.neighbours().length,
@@ -138,6 +142,7 @@ export class Daemon {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.stopStats?.();
+      this.flow.stop();
       await Promise.allSettled([this.p2p.stop(), this.api.stop()]);
       this.log.info({ stats: this.stats() }, 'gossip daemon stopped');
     })();

@@ -167,6 +167,16 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
     return this.view.list().map((l) => l.peer!);
   }
 
+  maxSendQueuedBytes(): number {
+    let max = 0;
+    for (const l of this.view.list()) if (l.queuedBytes > max) max = l.queuedBytes;
+    return max;
+  }
+
+  pendingValidations(): number {
+    return this.spreader.pendingValidations;
+  }
+
   neighbourDetails(): NeighbourInfo[] {
     return this.view.list().map((l) => ({ address: l.peer!, direction: l.direction, since: l.since }));
   }

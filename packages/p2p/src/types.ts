@@ -202,6 +202,10 @@ export interface P2PNode extends EventEmitter<P2PEvents> {
   originate(item: { ttl: number; dataType: number; data: Uint8Array }): bigint;
   /** Established neighbours. */
   neighbours(): PeerAddress[];
+  /** The most bytes queued for sending on any one link now (cheap: for flow control). */
+  maxSendQueuedBytes(): number;
+  /** Items from the network awaiting a verdict now (cheap: for flow control). */
+  pendingValidations(): number;
   /** Established neighbours with direction and age. */
   neighbourDetails(): NeighbourInfo[];
   /** Ask for a link to `address` (ignored when linked, dialling, full, or self). Returns true when a dial started. */
