@@ -66,6 +66,8 @@ export interface ApiServer extends EventEmitter {
   resumeAnnouncers(): void;
   /** The most bytes queued towards any one module now. */
   maxQueuedBytes(): number;
+  /** The fullest module's pending validations, as a share of its limit (0..1). */
+  maxPendingShare(): number;
   /** Counters and current internal sizes (a snapshot). */
   stats(): ApiStats;
   /** Stop accepting, close every connection, resolve pending deliveries as 'invalid'. Idempotent. */
@@ -212,6 +214,12 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
     if (!this.announcersPaused) return;
     this.announcersPaused = false;
     for (const c of this.connections) c.resumeReading();
+  }
+
+  maxPendingShare(): number {
+    let max = 0;
+    for (const c of this.connections) if (c.pending.size > max) max = c.pending.size;
+    return max / this.init.maxPendingValidationsPerConnection;
   }
 
   maxQueuedBytes(): number {

@@ -13,9 +13,12 @@ export interface FlowMarks {
   /** Network items awaiting a verdict (the p2p backlog limit is 1 024). */
   pendingHigh: number;
   pendingLow: number;
+  /** The fullest local module's pending validations, as a share of its limit (past it: pending-limit). */
+  modulePendingHigh: number;
+  modulePendingLow: number;
 }
 
-/** Defaults: a quarter of each hard limit to pause, an eighth to resume. */
+/** Defaults: well below each hard limit, so what was already read when pausing still fits. */
 export const DEFAULT_FLOW_MARKS: FlowMarks = {
   linkHighBytes: 256 * 1024,
   linkLowBytes: 128 * 1024,
@@ -23,6 +26,8 @@ export const DEFAULT_FLOW_MARKS: FlowMarks = {
   moduleLowBytes: 512 * 1024,
   pendingHigh: 768,
   pendingLow: 384,
+  modulePendingHigh: 0.75,
+  modulePendingLow: 0.5,
 };
 
 /** While paused, how often the marks are checked to resume. */
@@ -30,7 +35,7 @@ export const FLOW_CHECK_MS = 5;
 
 /**
  * Backpressure from the spreading path to local announcers: after each ANNOUNCE, if a link's send
- * queue, a module's queue or the validation backlog is above its high mark, the API stops reading
+ * queue, a module's queue or pending validations, or the validation backlog is above its high mark, the API stops reading
  * announcing modules (TCP slows them); it resumes when all are below their low marks. Nothing an
  * announcer sent is dropped for lack of room: it is read later.
  */
@@ -84,7 +89,8 @@ export class AnnounceFlow {
     return (
       this.p2p.maxSendQueuedBytes() > m.linkHighBytes ||
       this.api.maxQueuedBytes() > m.moduleHighBytes ||
-      this.p2p.pendingValidations() > m.pendingHigh
+      this.p2p.pendingValidations() > m.pendingHigh ||
+      this.api.maxPendingShare() > m.modulePendingHigh
     );
   }
 
@@ -93,7 +99,8 @@ export class AnnounceFlow {
     return (
       this.p2p.maxSendQueuedBytes() <= m.linkLowBytes &&
       this.api.maxQueuedBytes() <= m.moduleLowBytes &&
-      this.p2p.pendingValidations() <= m.pendingLow
+      this.p2p.pendingValidations() <= m.pendingLow &&
+      this.api.maxPendingShare() <= m.modulePendingLow
     );
   }
 }

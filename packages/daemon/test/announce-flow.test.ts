@@ -6,12 +6,13 @@ import { FakeClock } from '@gossip5/testkit';
 import { AnnounceFlow, DEFAULT_FLOW_MARKS, FLOW_CHECK_MS } from '../src/announce-flow.js';
 
 function setup() {
-  const load = { link: 0, module: 0, pending: 0 };
+  const load = { link: 0, module: 0, pending: 0, modulePending: 0 };
   const calls: string[] = [];
   const api = {
     pauseAnnouncers: () => calls.push('pause'),
     resumeAnnouncers: () => calls.push('resume'),
     maxQueuedBytes: () => load.module,
+    maxPendingShare: () => load.modulePending,
   } as unknown as ApiServer;
   const p2p = { maxSendQueuedBytes: () => load.link, pendingValidations: () => load.pending } as unknown as P2PNode;
   const clock = new FakeClock(0);
@@ -26,17 +27,18 @@ test('below the high marks nothing is paused', () => {
   assert.is(s.clock.pending, 0);
 });
 
-for (const what of ['link', 'module', 'pending'] as const) {
+for (const what of ['link', 'module', 'pending', 'modulePending'] as const) {
   test(`a ${what} above its high mark pauses announcers until all are at their low marks`, () => {
     const s = setup();
-    const high = { link: DEFAULT_FLOW_MARKS.linkHighBytes, module: DEFAULT_FLOW_MARKS.moduleHighBytes, pending: DEFAULT_FLOW_MARKS.pendingHigh }[what];
-    const low = { link: DEFAULT_FLOW_MARKS.linkLowBytes, module: DEFAULT_FLOW_MARKS.moduleLowBytes, pending: DEFAULT_FLOW_MARKS.pendingLow }[what];
-    s.load[what] = high + 1;
+    const m = DEFAULT_FLOW_MARKS;
+    const high = { link: m.linkHighBytes, module: m.moduleHighBytes, pending: m.pendingHigh, modulePending: m.modulePendingHigh }[what];
+    const low = { link: m.linkLowBytes, module: m.moduleLowBytes, pending: m.pendingLow, modulePending: m.modulePendingLow }[what];
+    s.load[what] = high * 1.01 + 0.001;
     s.flow.afterAnnounce();
     s.flow.afterAnnounce();
     assert.equal(s.calls, ['pause'], 'paused once');
     assert.ok(s.flow.isPaused);
-    s.load[what] = low + 1; // between the marks: still paused
+    s.load[what] = (low + high) / 2; // between the marks: still paused
     s.clock.advance(FLOW_CHECK_MS * 10);
     assert.equal(s.calls, ['pause']);
     s.load[what] = low;
