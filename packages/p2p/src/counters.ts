@@ -71,6 +71,10 @@ export class Counters {
   itemsStoppedInvalid = 0;
   itemsStoppedUnsubscribed = 0;
   itemsTtlExpired = 0;
+  itemsNoOtherNeighbour = 0;
+  /** PEER NOTIFICATIONs handed to the spreader (from established links). */
+  notificationsIn = 0;
+  itemsUndecidedAtStop = 0;
   /** Messages by type (index = type - 500), counted per frame: names are attached only in `stats()`. */
   private readonly sentByType = new Array<number>(TYPE_SLOTS).fill(0);
   private readonly receivedByType = new Array<number>(TYPE_SLOTS).fill(0);

@@ -178,6 +178,18 @@ export interface P2PStats {
   itemsStoppedUnsubscribed: number;
   /** Items not forwarded because their ttl was 1. */
   itemsTtlExpired: number;
+  /** Accepted items with no neighbour to forward to but the one they came from. */
+  itemsNoOtherNeighbour: number;
+  /** Items whose verdict came after stop(). */
+  itemsUndecidedAtStop: number;
+  /**
+   * PEER NOTIFICATIONs from established neighbours. The accounting identity, kept by construction
+   * and asserted by the tests: every one ends in exactly one outcome.
+   * `notificationsIn = itemsDuplicate + drops['validation-backlog-full'] + itemsReceived`, and
+   * `itemsReceived = pendingValidations + itemsForwarded + itemsNoOtherNeighbour + itemsStoppedInvalid
+   *  + itemsStoppedUnsubscribed + itemsTtlExpired + itemsUndecidedAtStop`.
+   */
+  notificationsIn: number;
   messagesSent: Record<string, number>;
   messagesReceived: Record<string, number>;
   /** Everything dropped, by reason. */

@@ -61,6 +61,7 @@ export class Spreader {
 
   onNotification(from: Link, msg: PeerNotification): void {
     const { seen, counters } = this.opts;
+    counters.notificationsIn++;
     if (seen.has(msg.messageId)) {
       counters.itemsDuplicate++;
       return;
@@ -114,8 +115,11 @@ export class Spreader {
 
   private decided(from: Link, item: ReceivedItem, verdict: Verdict): void {
     this.backlog.release(from);
-    if (this.stopped) return;
     const { counters } = this.opts;
+    if (this.stopped) {
+      counters.itemsUndecidedAtStop++;
+      return;
+    }
     if (verdict === 'invalid') {
       counters.itemsStoppedInvalid++;
       return;
@@ -138,6 +142,7 @@ export class Spreader {
     }
     const ttl = item.ttl === 0 ? 0 : item.ttl - 1;
     if (this.send(item, ttl, item.from) > 0) counters.itemsForwarded++;
+    else counters.itemsNoOtherNeighbour++;
   }
 
   /** Send to every neighbour except `exceptKey`; returns how many got it. The frame is encoded once. */

@@ -10,6 +10,7 @@ import {
 } from '@gossip5/protocol';
 import { FakePeer, waitFor } from '@gossip5/testkit';
 import type { ReceivedItem, Validator, Verdict } from '../../src/types.js';
+import { assertAccounted } from '../accounting.js';
 import { startNode, type TestNode } from '../helpers.js';
 
 interface Setup {
@@ -195,6 +196,8 @@ test('a full validation backlog pauses the links instead of dropping: a flood is
     assert.ok(stats.backlogPauses > 0);
     assert.is(stats.pendingValidations, 0);
     assert.is(stats.linksPausedForBacklog, 0, 'resumed once drained');
+    assert.is(stats.notificationsIn, total);
+    assertAccounted(stats);
   });
 });
 

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatPeerAddress } from '@gossip5/protocol';
 import { waitFor } from '@gossip5/testkit';
+import { assertAccounted } from '../accounting.js';
 import { startNetwork, type TestNetwork } from '../../src/testing/index.js';
 import type { ReceivedItem, Verdict } from '../../src/types.js';
 
@@ -169,6 +170,19 @@ test('unsubscribed items are relayed as opaque data', async () => {
   } finally {
     for (let i = 0; i < N; i++) policy[i] = () => 'valid';
   }
+});
+
+test('after every case above, each node accounts for every notification it took in', async () => {
+  await waitFor(() => quiet() && net.alive().every((i) => net.nodes[i]!.stats().pendingValidations === 0), {
+    what: 'every verdict given',
+  });
+  let total = 0;
+  for (const i of net.alive()) {
+    const s = net.nodes[i]!.stats();
+    assertAccounted(s, `node ${i}`);
+    total += s.notificationsIn;
+  }
+  assert.ok(total > 0, 'the cases above did send notifications');
 });
 
 test.run();
