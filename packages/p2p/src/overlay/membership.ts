@@ -202,6 +202,7 @@ export class Membership implements LinkPort {
       maxSendQueueBytes: this.opts.config.sendQueueBytes,
       logger: this.log,
       counters: this.opts.counters,
+      clock: this.opts.clock,
       onMessage: (link, msg) => this.onMessage(link, msg),
       onClose: (link, reason) => this.onClose(link, reason),
     });

@@ -9,7 +9,7 @@ import {
 } from '@gossip5/protocol';
 import { FAREWELL_FLUSH_MS } from '../constants.js';
 import type { Counters } from '../counters.js';
-import type { Logger } from '../types.js';
+import type { Clock, Logger } from '../types.js';
 import { closeLogLevel, CloseReason } from './close-reason.js';
 
 export type LinkState = 'handshaking' | 'established' | 'closed';
@@ -21,6 +21,8 @@ export interface LinkOptions {
   maxSendQueueBytes: number;
   logger: Logger;
   counters: Counters;
+  /** For the farewell flush deadline. */
+  clock: Clock;
   onMessage(link: Link, msg: Message): void;
   onClose(link: Link, reason: CloseReason): void;
 }
@@ -164,7 +166,9 @@ export class Link {
     this.closeReason = reason;
     if (flush) {
       // A neighbour that does not read cannot hold the socket open for long.
-      this.socket.setTimeout(FAREWELL_FLUSH_MS, () => this.socket.destroy());
+      const { clock } = this.opts;
+      const deadline = clock.setTimeout(() => this.socket.destroy(), FAREWELL_FLUSH_MS);
+      this.socket.once('close', () => clock.clearTimeout(deadline));
       this.socket.destroySoon();
     } else {
       this.socket.destroy();
