@@ -31,6 +31,8 @@ export interface GossipConfig {
   bootstrapper: Endpoint | undefined;
   p2pAddress: Endpoint;
   apiAddress: Endpoint;
+  /** Where GET /metrics (Prometheus) and GET /status (JSON) are served; off when absent. */
+  metricsAddress: Endpoint | undefined;
   powDifficulty: number;
   relayUnsubscribed: boolean;
   validationTimeoutMs: number;
@@ -93,6 +95,7 @@ export const GOSSIP_KEYS = [
   'bootstrapper',
   'p2p_address',
   'api_address',
+  'metrics_address',
   'pow_difficulty',
   'relay_unsubscribed',
   'validation_timeout',
@@ -214,7 +217,7 @@ class Reader {
     return this.fail(key, `must be true or false (also yes/no, 1/0, on/off), got ${JSON.stringify(text)}`);
   }
 
-  async endpoint(key: 'bootstrapper' | 'p2p_address' | 'api_address', required: boolean): Promise<Endpoint | undefined> {
+  async endpoint(key: 'bootstrapper' | 'p2p_address' | 'api_address' | 'metrics_address', required: boolean): Promise<Endpoint | undefined> {
     const text = this.text(key, required);
     if (text === undefined) return undefined;
     let host: string;
@@ -252,7 +255,7 @@ class Reader {
 }
 
 function freeze(config: GossipConfig): GossipConfig {
-  for (const e of [config.bootstrapper, config.p2pAddress, config.apiAddress]) if (e) Object.freeze(e);
+  for (const e of [config.bootstrapper, config.p2pAddress, config.apiAddress, config.metricsAddress]) if (e) Object.freeze(e);
   Object.freeze(config.warnings);
   return Object.freeze(config);
 }
@@ -302,6 +305,12 @@ export async function parseConfig(
   const p2pAddress = (await r.endpoint('p2p_address', true))!;
   const apiAddress = (await r.endpoint('api_address', true))!;
   let bootstrapper = await r.endpoint('bootstrapper', false);
+  const metricsAddress = await r.endpoint('metrics_address', false);
+  if (metricsAddress) {
+    for (const [other, e] of [['p2p_address', p2pAddress], ['api_address', apiAddress]] as const) {
+      if (endpointsClash(metricsAddress, e)) r.fail('metrics_address', `must not share a port with ${other} (${e.text})`);
+    }
+  }
 
   if (endpointsClash(p2pAddress, apiAddress)) {
     r.fail('api_address', `must not share a port with p2p_address (${p2pAddress.text} and ${apiAddress.text})`);
@@ -327,6 +336,7 @@ export async function parseConfig(
     bootstrapper,
     p2pAddress,
     apiAddress,
+    metricsAddress,
     powDifficulty,
     relayUnsubscribed,
     validationTimeoutMs: overrides.validationTimeoutMs ?? validationTimeoutMs,

@@ -1,22 +1,25 @@
-import { createApiServer, type ApiServer } from '@gossip5/api';
-import { createP2PNode, type P2PNode } from '@gossip5/p2p';
+import type { Server } from 'node:http';
+import { createApiServer, type ApiServer, type ApiStats } from '@gossip5/api';
+import { createP2PNode, type P2PNode, type P2PStats } from '@gossip5/p2p';
 import { formatPeerAddress } from '@gossip5/protocol';
 import type { Logger } from 'pino';
 import { AnnounceFlow } from './announce-flow.js';
-import { Bridge } from './bridge.js';
+import { Bridge, type BridgeStats } from './bridge.js';
 import { every, systemClock, type Clock } from './clock.js';
 import type { GossipConfig } from './config.js';
+import { createMetrics } from './metrics.js';
+import { createStatusServer } from './status-server.js';
 
 /** How often the daemon logs its counters at info level. */
 export const STATS_INTERVAL_MS = 60_000;
 
 export interface ListenError extends Error {
   code: 'GOSSIP_ERR_LISTEN';
-  key: 'api_address' | 'p2p_address';
+  key: 'api_address' | 'p2p_address' | 'metrics_address';
 }
 
 /** Wraps a bind failure (EADDRINUSE, EACCES, EADDRNOTAVAIL) into one operator-readable line. */
-function listenError(err: unknown, key: 'api_address' | 'p2p_address', text: string, file: string): ListenError {
+function listenError(err: unknown, key: ListenError['key'], text: string, file: string): ListenError {
   // The api and p2p packages wrap the bind error; the errno code is on the innermost cause.
   let cause = err as NodeJS.ErrnoException & { cause?: unknown };
   while (typeof cause === 'object' && cause !== null && cause.syscall === undefined && cause.cause) {
@@ -36,6 +39,16 @@ function listenError(err: unknown, key: 'api_address' | 'p2p_address', text: str
   return e;
 }
 
+/** Everything the daemon counts. */
+export interface DaemonStats {
+  bridge: BridgeStats;
+  announceFlow: { paused: boolean; pauses: number; pausedMs: number };
+  api: ApiStats;
+  p2p: P2PStats;
+  neighbours: number;
+  modules: number;
+}
+
 /** What the daemon runs on; everything defaults to the real thing. */
 export interface DaemonComponents {
   clock?: Clock;
@@ -49,6 +62,7 @@ export class Daemon {
   readonly flow: AnnounceFlow;
   private readonly log: Logger;
   private readonly clock: Clock;
+  private statusServer: Server | undefined;
   private stopStats: (() => void) | undefined;
   private stopping: Promise<void> | undefined;
 
@@ -107,11 +121,20 @@ export class Daemon {
       await this.api.stop();
       throw listenError(err, 'p2p_address', config.p2pAddress.text, config.file);
     }
+    if (config.metricsAddress) {
+      try {
+        await this.startStatusServer(config.metricsAddress.host, config.metricsAddress.port);
+      } catch (err) {
+        await Promise.allSettled([this.p2p.stop(), this.api.stop()]);
+        throw listenError(err, 'metrics_address', config.metricsAddress.text, config.file);
+      }
+    }
     this.log.info(
       {
         api: api.host.includes(':') ? `[${api.host}]:${api.port}` : `${api.host}:${api.port}`,
         p2p: formatPeerAddress(p2pAddress),
         bootstrapper: config.bootstrapper?.text ?? null,
+        metrics: config.metricsAddress?.text ?? null,
         degree: config.degree,
         cacheSize: config.cacheSize,
         validationTimeoutMs: config.validationTimeoutMs,
@@ -123,7 +146,7 @@ export class Daemon {
   }
 
   /** Everything the daemon counts, for the periodic log line and for tests. */
-  stats(): Record<string, unknown> {
+  stats(): DaemonStats {
     return {
       bridge: this.bridge.stats,
       announceFlow: { paused: this.flow.isPaused, pauses: this.flow.pauses, pausedMs: this.flow.pausedMs },
@@ -132,6 +155,34 @@ export class Daemon {
       neighbours: this.p2p.neighbours().length,
       modules: this.api.connectionCount(),
     };
+  }
+
+  /** What GET /status returns: neighbours, known peers, every counter and the config in force. */
+  status(): Record<string, unknown> {
+    const { warnings: _warnings, ...config } = this.config;
+    return {
+      neighbours: this.p2p.neighbourDetails().map((n) => ({
+        address: formatPeerAddress(n.address),
+        direction: n.direction,
+        since: new Date(n.since).toISOString(),
+      })),
+      known_peers: this.p2p.stats().knownPeers,
+      counters: this.stats(),
+      config,
+    };
+  }
+
+  private async startStatusServer(host: string, port: number): Promise<void> {
+    const server = createStatusServer({ registry: createMetrics(this), status: () => this.status() });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err) => this.log.error({ err: err.message }, 'status server error'));
+    this.statusServer = server;
   }
 
   private logStats(): void {
@@ -143,6 +194,11 @@ export class Daemon {
     this.stopping ??= (async () => {
       this.stopStats?.();
       this.flow.stop();
+      const status = this.statusServer;
+      if (status) {
+        status.closeAllConnections();
+        await new Promise<void>((resolve) => status.close(() => resolve()));
+      }
       await Promise.allSettled([this.p2p.stop(), this.api.stop()]);
       this.log.info({ stats: this.stats() }, 'gossip daemon stopped');
     })();
