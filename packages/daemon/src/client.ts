@@ -21,6 +21,7 @@ import {
   type GossipNotification,
 } from '@gossip5/protocol';
 import { UsageError } from './errors.js';
+import { DEFAULT_STATUS, fetchStatus, formatPeers, formatStatus } from './client-status.js';
 import { usageFromParseError } from './usage-error.js';
 import { packageVersion } from './version.js';
 
@@ -29,6 +30,7 @@ export const DEFAULT_API = '127.0.0.1:17001';
 
 export const CLIENT_USAGE = `Usage: gossip5-client [--api HOST:PORT] [--json] subscribe --type N [--type M ...] [--invalid] [--count K]
        gossip5-client [--api HOST:PORT] [--json] announce --type N [--ttl T] (DATA | @FILE)
+       gossip5-client [--status HOST:PORT] [--json] (status | peers)
 
 A command-line module for a running gossip5 daemon (its api_address).
 
@@ -41,10 +43,14 @@ Commands:
   announce    Send one GOSSIP ANNOUNCE and exit. DATA is sent as UTF-8 text;
               @FILE sends the bytes of FILE (a relative path is taken from
               the directory the command was typed in); @@TEXT sends "@TEXT".
+  status      Print the daemon's state from GET /status of its metrics_address.
+  peers       List its neighbours (address, direction, since).
 
 Options:
   -a, --api HOST:PORT   Daemon API address (default ${DEFAULT_API}, the one in
                         peer.ini). [v6]:port and host names work too.
+      --status HOST:PORT  Daemon metrics_address for status/peers (default
+                        ${DEFAULT_STATUS}).
   -t, --type N          Data type, 0-65535.
       --ttl T           Announce: maximum hops, 0-255, 0 = unlimited (default 0).
       --invalid         Subscribe: answer every item as invalid.
@@ -60,6 +66,7 @@ connection error (one line on stderr).`;
 
 const OPTIONS = {
   api: { type: 'string', short: 'a' },
+  status: { type: 'string' },
   type: { type: 'string', short: 't', multiple: true },
   ttl: { type: 'string' },
   invalid: { type: 'boolean' },
@@ -262,6 +269,13 @@ export async function runClient(argv: string[], ioIn: Partial<ClientIO> = {}): P
       return 0;
     }
     const [command, ...rest] = positionals;
+    if (command === 'status' || command === 'peers') {
+      if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
+      const s = await fetchStatus(values.status ?? DEFAULT_STATUS);
+      const out = values.json === true ? JSON.stringify(command === 'peers' ? s.neighbours : s) : command === 'peers' ? formatPeers(s) : formatStatus(s);
+      io.stdout.write(`${out}\n`);
+      return 0;
+    }
     if (command !== 'subscribe' && command !== 'announce') {
       throw new UsageError(command === undefined ? 'missing command: subscribe or announce' : `unknown command ${JSON.stringify(command)}`);
     }

@@ -6,6 +6,7 @@ import { FakeModule, freePort, waitFor } from '@gossip5/testkit';
 import { parseConfig } from '../src/config.js';
 import { Daemon } from '../src/daemon.js';
 import { isConfigError } from '../src/errors.js';
+import { runClient } from '../src/client.js';
 
 async function startDaemon(): Promise<{ daemon: Daemon; base: string; apiPort: number }> {
   const [p2p, api, metrics] = [await freePort(), await freePort(), await freePort()];
@@ -49,11 +50,32 @@ test('/metrics serves gossip5_* series read from the live counters; /status the 
     assert.is((status.config as { degree: number }).degree, 3);
     m.destroy();
 
+    const text2: string[] = [];
+    const io = { stdout: { write: (t: string) => text2.push(t) }, stderr: { write: (t: string) => text2.push(`ERR ${t}`) } };
+    const hostPort = base.slice('http://'.length);
+    assert.is(await runClient(['--status', hostPort, 'status'], io), 0, text2.join(''));
+    assert.match(text2.join(''), /^neighbours\s+0$/m);
+    text2.length = 0;
+    assert.is(await runClient(['--status', hostPort, '--json', 'peers'], io), 0);
+    assert.equal(JSON.parse(text2.join('')), []);
+    text2.length = 0;
+    assert.is(await runClient(['--status', hostPort, 'peers'], io), 0);
+    assert.is(text2.join(''), 'no neighbours\n');
+
     assert.is((await fetch(`${base}/nope`)).status, 404);
     assert.is((await fetch(`${base}/metrics`, { method: 'POST' })).status, 405);
   } finally {
     await daemon.stop();
   }
+});
+
+test('status against a closed port is one line and exit 2', async () => {
+  const port = await freePort();
+  const lines: string[] = [];
+  const io = { stdout: { write: (t: string) => lines.push(t) }, stderr: { write: (t: string) => lines.push(t) } };
+  assert.is(await runClient(['--status', `127.0.0.1:${port}`, 'status'], io), 2);
+  assert.is(lines.length, 1);
+  assert.match(lines[0]!, /cannot reach the status port 127\.0\.0\.1:\d+: ECONNREFUSED/);
 });
 
 test('metrics_address must be a real address and must not share a port with the others', async () => {
