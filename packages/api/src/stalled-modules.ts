@@ -1,6 +1,5 @@
 /** What the tracker needs of a module connection. */
 export interface StallTarget {
-  readonly remote: string;
   close(reason: 'validation-stalled', details: Record<string, unknown>): void;
 }
 
@@ -18,10 +17,6 @@ export class StalledModules<T extends StallTarget> {
     private readonly now: () => number,
     private readonly limitMs: number,
   ) {}
-
-  get size(): number {
-    return this.since.size;
-  }
 
   /** `conn` could not be asked about an item: its pending validations are full. */
   full(conn: T): void {

@@ -1,20 +1,8 @@
-import type { Clock } from '@gossip5/p2p';
+import { systemClock, type Clock } from '@gossip5/p2p';
 
 export type { Clock };
-
-/**
- * The real clock for the daemon's own timers (stats line, stop deadline, parent watch).
- * Its timers are unref'd: the listeners keep the process alive, a timer alone does not.
- */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref();
-    return t;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+/** The real clock, with unref'd timers: the one the p2p package defines, shared, not written twice. */
+export { systemClock };
 
 /** Calls `fn` every `ms` on `clock` until the returned function is called. */
 export function every(clock: Clock, ms: number, fn: () => void): () => void {

@@ -39,19 +39,19 @@ export class DropCounter {
     private readonly intervalMs: number,
   ) {}
 
-  /** Count one drop of `reason`; `fields` go into the warning when one is due. */
-  drop(reason: string, fields: Record<string, unknown> = {}, msg = `dropped: ${reason}`): void {
-    this.counts[reason] = (this.counts[reason] ?? 0) + 1;
+  /** Count `n` drops (default one) of `reason`; `fields` go into the warning when one is due. */
+  drop(reason: string, fields: Record<string, unknown> = {}, msg = `dropped: ${reason}`, n = 1): void {
+    this.counts[reason] = (this.counts[reason] ?? 0) + n;
     const now = this.clock.now();
     const state = this.warned.get(reason);
     if (state && now - state.at < this.intervalMs) {
-      state.suppressed++;
+      state.suppressed += n;
       return;
     }
     const suppressed = state?.suppressed ?? 0;
     this.logger.warn(
-      { ...fields, reason, dropped: suppressed + 1, total: this.counts[reason] },
-      suppressed > 0 ? `${msg} (${suppressed + 1} since the last warning)` : msg,
+      { ...fields, reason, dropped: suppressed + n, total: this.counts[reason] },
+      suppressed > 0 || n > 1 ? `${msg} (${suppressed + n} since the last warning)` : msg,
     );
     this.warned.set(reason, { at: now, suppressed: 0 });
   }

@@ -1,4 +1,5 @@
 export { createP2PNode } from './node.js';
+export { systemClock } from './defaults.js';
 export type {
   Clock,
   GossipItem,

@@ -169,7 +169,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
 
   maxSendQueuedBytes(): number {
     let max = 0;
-    for (const l of this.view.list()) if (l.queuedBytes > max) max = l.queuedBytes;
+    for (const l of this.view.values()) if (l.queuedBytes > max) max = l.queuedBytes;
     return max;
   }
 

@@ -22,4 +22,19 @@ test('drops are counted by reason and warned about at most once per interval, wi
   assert.is(warnings[1]!.fields.total, 4);
 });
 
+test('many drops at once are counted as many, in one warning', () => {
+  const clock = new FakeClock(0);
+  const log = new RecordingLogger();
+  const drops = new DropCounter(log, clock, 10_000);
+  drops.drop('seen-evicted-early', {}, 'forgot', 250);
+  drops.drop('seen-evicted-early', {}, 'forgot', 50);
+  assert.equal(drops.counts, { 'seen-evicted-early': 300 });
+  const warnings = log.find('seen-evicted-early', 'warn');
+  assert.is(warnings.length, 1);
+  assert.is(warnings[0]!.fields.dropped, 250);
+  clock.advance(10_000);
+  drops.drop('seen-evicted-early', {}, 'forgot', 1);
+  assert.is(log.find('seen-evicted-early', 'warn')[1]!.fields.dropped, 51, 'the 50 suppressed and this one');
+});
+
 test.run();

@@ -60,6 +60,11 @@ export class View<T extends ViewMember> {
     return [...this.members.values()];
   }
 
+  /** The members, without copying them into an array (for per-message checks). */
+  values(): IterableIterator<T> {
+    return this.members.values();
+  }
+
   keys(): string[] {
     return [...this.members.keys()];
   }

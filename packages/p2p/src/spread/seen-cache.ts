@@ -12,7 +12,7 @@ export interface SeenCacheOptions {
  * Ids seen recently, each kept at least `ttlMs` and in bounded memory. The
  * map is in insertion order, which is expiry order, so expired ids are purged
  * from the front in O(1) each. When `limit` unexpired ids are held, `add`
- * refuses rather than forgetting an id early; `forceAdd` forgets the oldest.
+ * refuses rather than forgetting an id early.
  */
 export class SeenCache<K> {
   private readonly expiries = new Map<K, number>();
@@ -44,16 +44,6 @@ export class SeenCache<K> {
     else if (this.expiries.size >= this.opts.limit) return false;
     this.expiries.set(key, this.opts.clock.now() + this.opts.ttlMs);
     return true;
-  }
-
-  /** Like `add`, but when full forget the oldest id. Returns the number of ids forgotten early (0 or 1). */
-  forceAdd(key: K): number {
-    if (this.add(key)) return 0;
-    const oldest = this.expiries.keys().next();
-    if (oldest.done) return 0;
-    this.expiries.delete(oldest.value);
-    this.expiries.set(key, this.opts.clock.now() + this.opts.ttlMs);
-    return 1;
   }
 
   /** Forget every expired id. */

@@ -82,6 +82,8 @@ export class SeenIds {
   private readonly generations: Generation[] = [];
   private readonly span: number;
   private held = 0;
+  private lastId: bigint | undefined;
+  private lastHash = 0;
 
   constructor(private readonly opts: SeenIdsOptions) {
     this.span = Math.max(1, Math.ceil(opts.ttlMs / SEEN_GENERATIONS));
@@ -102,17 +104,16 @@ export class SeenIds {
 
   has(id: bigint): boolean {
     this.expire();
-    const hash = this.hash(id);
+    const hash = this.hashOf(id);
     for (let i = this.generations.length - 1; i >= 0; i--) if (this.generations[i]!.has(id, hash)) return true;
     return false;
   }
 
   /**
-   * Remember `id` (at least ttlMs from now if it is new; an id already held keeps its place).
+   * Remember `id`, which the caller has just found not held (`has`), for at least ttlMs from now.
    * Returns the number of ids forgotten early to make room (0 unless `limit` ids were held).
    */
-  forceAdd(id: bigint): number {
-    if (this.has(id)) return 0;
+  addNew(id: bigint): number {
     let forgotten = 0;
     while (this.held >= this.opts.limit && this.generations.length > 0) {
       const oldest = this.generations.shift()!;
@@ -125,7 +126,7 @@ export class SeenIds {
       current = new Generation(now + this.span);
       this.generations.push(current);
     }
-    current.insert(id, this.hash(id), (v) => this.hash(v));
+    current.insert(id, this.hashOf(id), (v) => this.hash(v));
     this.held++;
     return forgotten;
   }
@@ -136,6 +137,15 @@ export class SeenIds {
     while (this.generations.length > 0 && this.generations[0]!.openUntil + this.opts.ttlMs <= now) {
       this.held -= this.generations.shift()!.size;
     }
+  }
+
+  /** hash(id), remembered for the last id: `has` then `addNew` of one id hash it once. */
+  private hashOf(id: bigint): number {
+    if (id !== this.lastId) {
+      this.lastId = id;
+      this.lastHash = this.hash(id);
+    }
+    return this.lastHash;
   }
 
   /** A keyed mix of both halves of the id (murmur3 finaliser). */

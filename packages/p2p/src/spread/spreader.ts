@@ -51,7 +51,7 @@ export class Spreader {
     const { seen, counters } = this.opts;
     let messageId = randomU64(this.opts.random);
     while (seen.has(messageId)) messageId = randomU64(this.opts.random);
-    this.countForgotten(seen.forceAdd(messageId));
+    this.countForgotten(seen.addNew(messageId));
     const item: GossipItem = { messageId, ttl: input.ttl, dataType: input.dataType, data: input.data.slice() };
     this.opts.knowledge.add(item);
     counters.itemsOriginated++;
@@ -76,7 +76,7 @@ export class Spreader {
     }
     // A full seen set forgets its oldest id rather than refusing new items: a flood of distinct ids
     // must not stop a node from accepting anything for -s seconds.
-    this.countForgotten(seen.forceAdd(msg.messageId));
+    this.countForgotten(seen.addNew(msg.messageId));
     const item: ReceivedItem = {
       messageId: msg.messageId,
       ttl: msg.ttl,
@@ -104,13 +104,9 @@ export class Spreader {
 
   /** Ids the full seen set forgot before -s: each is a replay that would be delivered again. */
   private countForgotten(n: number): void {
-    for (let i = 0; i < n; i++) {
-      this.opts.counters.drops.drop(
-        'seen-evicted-early',
-        { limit: 'seenLimit', forgotten: n },
-        'seen set full: forgot the oldest ids before -s',
-      );
-    }
+    if (n === 0) return;
+    const msg = 'seen set full: forgot the oldest ids before -s';
+    this.opts.counters.drops.drop('seen-evicted-early', { limit: 'seenLimit' }, msg, n);
   }
 
   private decided(from: Link, item: ReceivedItem, verdict: Verdict): void {

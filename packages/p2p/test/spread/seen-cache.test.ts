@@ -53,18 +53,6 @@ test('re-adding a known id refreshes it without needing room', () => {
   assert.not.ok(seen.has('b'));
 });
 
-test('forceAdd forgets the oldest id when full and says so', () => {
-  const clock = new FakeClock(0);
-  const seen = new SeenCache<bigint>({ clock, ttlMs: 100, limit: 2 });
-  assert.is(seen.forceAdd(1n), 0);
-  assert.is(seen.forceAdd(2n), 0);
-  assert.is(seen.forceAdd(3n), 1);
-  assert.not.ok(seen.has(1n));
-  assert.ok(seen.has(2n));
-  assert.ok(seen.has(3n));
-  assert.is(seen.size, 2);
-});
-
 test('memory stays bounded under a stream of ids', () => {
   const clock = new FakeClock(0);
   const seen = new SeenCache<number>({ clock, ttlMs: 10, limit: 50 });
