@@ -15,12 +15,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { profileDir, runCeiling, type CeilingOptions, type CeilingResult } from './ceiling.js';
 import { runDissemination, type DisseminationResult } from './dissemination.js';
+import { runOverload } from './overload.js';
 import { installCleanup } from './lib/cleanup.js';
 import { load, machine } from './lib/machine.js';
 import { medianBy, repeats } from './lib/repeat.js';
 import {
   ceilingTable,
   disseminationTable,
+  overloadTable,
   profileTable,
   resourcesTable,
   rssSeriesTable,
@@ -32,7 +34,8 @@ import {
 const HELP = `Usage: tsx bench/main.ts [options]
 
   --quick                 smoke run: N=10, M=200, short single-node runs
-  --only LIST             comma list of: dissemination, ceiling, blast, profile, memory
+  --only LIST             comma list of: dissemination, ceiling, blast, profile, memory, overload
+                          (overload is not in the default run: --only overload)
   --nodes LIST            dissemination network sizes (default 10,30; quick 10)
   --items M               items announced per dissemination run (default 1000; quick 200)
   --degree D              degree of every node (default 6)
@@ -45,6 +48,9 @@ const HELP = `Usage: tsx bench/main.ts [options]
   --profile-items K       items for the profiled single-node run (default 50000; quick 10000)
   --memory-items K        items for the memory-plateau run (default 300000; quick 30000)
   --memory-s S            -s (spread suppression, seconds) of the memory-plateau run (default 2)
+  --overload-items K      overload: items announced flat out on node 0 of 2 (default 100000; quick 20000)
+  --stuck-items K         overload: 4 KiB items sent past a module that never reads (default 20000; quick 5000)
+  --flood-items K         overload: PEER NOTIFICATIONs a neighbour writes flat out (default 10000)
   --daemon FILE           run another build's dist/main.js (to compare builds; default this package's)
   --network-profile       with profile: also profile node 1 of the largest network during a burst
                           (31 processes on the cores: its samples are sparse and skewed; see BENCHMARKS.md)
@@ -69,6 +75,9 @@ const { values } = parseArgs({
     'profile-items': { type: 'string' },
     'memory-items': { type: 'string' },
     'memory-s': { type: 'string', default: '2' },
+    'overload-items': { type: 'string' },
+    'stuck-items': { type: 'string' },
+    'flood-items': { type: 'string' },
     out: { type: 'string' },
     repeat: { type: 'string' },
     daemon: { type: 'string' },
@@ -93,7 +102,9 @@ const int = (text: string | undefined, fallback: number, what: string, min = 0) 
   }
   return n;
 };
-const SCENARIOS = ['dissemination', 'ceiling', 'blast', 'profile', 'memory'] as const;
+const SCENARIOS = ['dissemination', 'ceiling', 'blast', 'profile', 'memory', 'overload'] as const;
+/** Scenarios run only when named in --only. */
+const ON_REQUEST: ReadonlyArray<(typeof SCENARIOS)[number]> = ['overload'];
 const only = values.only?.split(',').map((s) => s.trim());
 for (const s of only ?? []) {
   if (!(SCENARIOS as readonly string[]).includes(s)) {
@@ -101,7 +112,7 @@ for (const s of only ?? []) {
     process.exit(2);
   }
 }
-const runs = (s: (typeof SCENARIOS)[number]) => only === undefined || only.includes(s);
+const runs = (s: (typeof SCENARIOS)[number]) => (only === undefined ? !ON_REQUEST.includes(s) : only.includes(s));
 const nodes = list(values.nodes, quick ? [10] : [10, 30]);
 const items = int(values.items, quick ? 200 : 1000, '--items', 1);
 const degree = int(values.degree, 6, '--degree', 1);
@@ -119,6 +130,9 @@ const blastSeconds = int(values['blast-seconds'], quick ? 1 : 3, '--blast-second
 const profileItems = int(values['profile-items'], quick ? 10_000 : 50_000, '--profile-items', 1);
 const memoryItems = int(values['memory-items'], quick ? 30_000 : 300_000, '--memory-items', 1);
 const memoryS = int(values['memory-s'], 2, '--memory-s');
+const overloadItems = int(values['overload-items'], quick ? 20_000 : 100_000, '--overload-items', 2);
+const stuckItems = int(values['stuck-items'], quick ? 5_000 : 20_000, '--stuck-items', 2);
+const floodItems = int(values['flood-items'], 10_000, '--flood-items', 2);
 if (nodes.some((n) => !Number.isInteger(n) || n < 2 || n > 200)) {
   console.error('bench: --nodes must be integers 2..200');
   process.exit(2);
@@ -224,6 +238,9 @@ if (runs('memory')) {
     rssEvery: Math.max(1, Math.floor(memoryItems / 10)),
   });
 }
+if (runs('overload')) {
+  res.overload = await runOverload({ items: overloadItems, stuckItems, floodItems, daemonMain, log });
+}
 let profileFile: string | undefined;
 let networkProfileFile: string | undefined;
 if (runs('profile')) {
@@ -304,8 +321,12 @@ if (res.networkProfile) {
   out.push(`\nCPU profile of node 1 in an N=${Math.max(...nodes)} network during a burst of ${items} items: ${networkProfileFile}`);
   out.push(profileTable(res.networkProfile));
 }
+if (res.overload) {
+  out.push('\nOverload (real daemons on 127.0.0.1; every module answers valid; RSS of the loaded node when the watched module had 50 % and 100 %)');
+  out.push(overloadTable(res.overload));
+}
 if (ts.length > 0) {
-  out.push('\nTargets (issue: N=30, M=1000, on this 2-core machine)');
+  out.push('\nTargets (the issues\' figures, on this 2-core machine)');
   out.push(targetsTable(ts));
 }
 console.log(out.join('\n'));
@@ -317,7 +338,7 @@ const json = {
   quick,
   seconds,
   load: { before: loadBefore, after: loadAfter },
-  settings: { repeat, daemonMain: daemonMain ?? 'packages/daemon/dist/main.js', nodes, items, degree, degrees, paces, powDifficulty: pow, ceilingItems, window, blastSeconds, profileItems, memoryItems, memoryS },
+  settings: { repeat, daemonMain: daemonMain ?? 'packages/daemon/dist/main.js', nodes, items, degree, degrees, paces, powDifficulty: pow, ceilingItems, window, blastSeconds, profileItems, memoryItems, memoryS, overloadItems, stuckItems, floodItems },
   targets: ts,
   ...res,
 };

@@ -1,6 +1,7 @@
 /** The tables printed at the end of a run, and the verdicts against the issue's targets. */
 import type { CeilingResult } from '../ceiling.js';
 import type { DisseminationResult } from '../dissemination.js';
+import type { OverloadResult } from '../overload.js';
 import type { ProfileSummary } from './cpuprofile.js';
 import type { Repeats } from './repeat.js';
 import { fixed, si, table } from './stats.js';
@@ -15,6 +16,7 @@ export interface Results {
   networkProfile?: ProfileSummary;
   /** The figures of that (profiled) run, kept apart from the clean ones. */
   networkProfileRun?: Omit<DisseminationResult, 'profile' | 'stats'>;
+  overload?: OverloadResult;
 }
 
 export interface Target {
@@ -201,6 +203,43 @@ export function targets(res: Results, items: number, degree: number): Target[] {
       value: g === undefined ? '-' : `${g >= 0 ? '+' : ''}${g.toFixed(1)} MiB over the second half`,
       met: g === undefined ? undefined : g < 8,
     });
+  }
+  if (res.overload) out.push(...overloadTargets(res.overload));
+  return out;
+}
+
+export function overloadTable(r: OverloadResult): string {
+  return table(
+    ['case', 'items', 'sent /s', 'got', 'all in by', 'RSS 50 % -> 100 % (peak)'],
+    r.cases.map((c) => [
+      c.case,
+      `${si(c.items)} x ${c.dataBytes} B`,
+      si(c.sendPerSec),
+      Object.entries(c.got)
+        .map(([who, n]) => `${who}: ${n}`)
+        .join('; '),
+      `${fixed(c.allInS, 1)} s`,
+      `${fixed(c.rssHalfMiB)} -> ${fixed(c.rssFullMiB)} MiB (${fixed(c.rssPeakMiB)})`,
+    ]),
+  );
+}
+
+/** The overload issue's targets, judged from one overload run. */
+function overloadTargets(r: OverloadResult): Target[] {
+  const out: Target[] = [];
+  const all = (c: { got: Record<string, number>; items: number }) => Object.values(c.got).every((n) => n >= c.items);
+  for (const c of r.cases) {
+    if (c.case === 'announce') {
+      out.push({ what: `announce flood: every module gets ${si(c.items)}`, target: `${c.items}`, value: Object.values(c.got).join(' / '), met: all(c) });
+      const growth = ((c.rssFullMiB - c.rssHalfMiB) / c.rssHalfMiB) * 100;
+      out.push({ what: 'announce flood: node 0 RSS from 50 % to 100 %', target: '< +20 %', value: `${growth >= 0 ? '+' : ''}${fixed(growth, 0)} %`, met: growth < 20 });
+    } else if (c.case === 'stuck') {
+      const share = Object.values(c.got)[0]! / c.items;
+      out.push({ what: 'stuck module: the healthy one gets', target: '>= 99.9 %', value: `${fixed(share * 100, 2)} %`, met: share >= 0.999 });
+      out.push({ what: 'stuck module: node RSS (peak)', target: '< 300 MB', value: `${fixed(c.rssPeakMiB * 1.048576)} MB`, met: c.rssPeakMiB * 1.048576 < 300 });
+    } else {
+      out.push({ what: `neighbour flood: all ${si(c.items)} delivered`, target: `${c.items}`, value: Object.values(c.got).join(' / '), met: all(c) });
+    }
   }
   return out;
 }
