@@ -4,7 +4,7 @@
 export const DEFAULT_STATUS = '127.0.0.1:18001';
 
 interface Status {
-  neighbours: Array<{ address: string; direction: string; since: string }>;
+  neighbours: Array<{ address: string; direction: string; since: string; items_in: number; items_out: number }>;
   known_peers: number;
   counters: {
     modules: number;
@@ -35,7 +35,10 @@ function table(rows: string[][]): string {
 /** The neighbours, one per line. */
 export function formatPeers(s: Status): string {
   if (s.neighbours.length === 0) return 'no neighbours';
-  return table([['address', 'direction', 'since'], ...s.neighbours.map((n) => [n.address, n.direction, n.since])]);
+  return table([
+    ['address', 'direction', 'since', 'items in', 'items out'],
+    ...s.neighbours.map((n) => [n.address, n.direction, n.since, String(n.items_in), String(n.items_out)]),
+  ]);
 }
 
 /** A short overview: addresses, neighbours, modules and the main item counters. */

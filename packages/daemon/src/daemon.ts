@@ -165,6 +165,8 @@ export class Daemon {
         address: formatPeerAddress(n.address),
         direction: n.direction,
         since: new Date(n.since).toISOString(),
+        items_in: n.itemsIn,
+        items_out: n.itemsOut,
       })),
       known_peers: this.p2p.stats().knownPeers,
       counters: this.stats(),

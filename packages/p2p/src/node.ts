@@ -178,7 +178,13 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
   }
 
   neighbourDetails(): NeighbourInfo[] {
-    return this.view.list().map((l) => ({ address: l.peer!, direction: l.direction, since: l.since }));
+    return this.view.list().map((l) => ({
+      address: l.peer!,
+      direction: l.direction,
+      since: l.since,
+      itemsIn: l.itemsIn,
+      itemsOut: l.itemsOut,
+    }));
   }
 
   connect(address: PeerAddress): boolean {

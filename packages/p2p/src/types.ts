@@ -144,6 +144,9 @@ export interface NeighbourInfo {
   direction: 'inbound' | 'outbound';
   /** Clock time the link was established. */
   since: number;
+  /** PEER NOTIFICATIONs received from it and sent to it over this link (duplicates included). */
+  itemsIn: number;
+  itemsOut: number;
 }
 
 /** Counters of a node. Records are keyed by reason or by message name. */

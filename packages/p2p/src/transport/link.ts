@@ -4,6 +4,7 @@ import {
   encodeMessage,
   FrameDecoder,
   isProtocolError,
+  MessageType,
   type Message,
   type PeerAddress,
 } from '@gossip5/protocol';
@@ -43,6 +44,9 @@ export class Link {
   key: string | undefined;
   /** Clock time the link was established. */
   since = 0;
+  /** PEER NOTIFICATIONs received on and sent over this link (for status pages). */
+  itemsIn = 0;
+  itemsOut = 0;
   closeReason: CloseReason | undefined;
   private log: Logger;
   private readonly socket: Socket;
@@ -145,6 +149,7 @@ export class Link {
     }
     this.socket.write(frame);
     this.opts.counters.sent(type);
+    if (type === MessageType.PeerNotification) this.itemsOut++;
     return true;
   }
 
@@ -219,6 +224,7 @@ export class Link {
         return;
       }
       this.opts.counters.received(msg.type);
+      if (msg.type === MessageType.PeerNotification) this.itemsIn++;
       try {
         this.opts.onMessage(this, msg);
       } catch (err) {

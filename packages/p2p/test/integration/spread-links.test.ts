@@ -65,6 +65,10 @@ test('forwarded with ttl-1 to the other neighbours, never echoed to the sender',
     await flush(a, 1);
     assert.equal(a.messages(MessageType.PeerNotification), [], 'nothing went back to a');
     assert.is(t.node.stats().itemsForwarded, 1);
+    a.send(notification(0xfeedn, 5)); // a duplicate counts as an item in on its link
+    await flush(a, 2);
+    const per = Object.fromEntries(t.node.neighbourDetails().map((n) => [formatPeerAddress(n.address), [n.itemsIn, n.itemsOut]]));
+    assert.equal(per, { [formatPeerAddress(a.address)]: [2, 0], [formatPeerAddress(b.address)]: [0, 1] });
   });
 });
 
