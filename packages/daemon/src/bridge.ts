@@ -29,13 +29,15 @@ export class Bridge {
   constructor(
     private readonly api: ApiServer,
     private readonly log: Logger,
+    /** Times each network item's verdict (the daemon's validation histogram); default: untimed. */
+    private readonly timeValidation: <T>(verdict: Promise<T>) => Promise<T> = (v) => v,
   ) {}
 
   /** The Validator port the overlay asks about every new item from the network. */
   readonly validator: Validator = {
     validate: async (item: ReceivedItem): Promise<Verdict> => {
       this.stats.networkItems++;
-      const verdict = await this.api.deliver({ dataType: item.dataType, data: item.data });
+      const verdict = await this.timeValidation(this.api.deliver({ dataType: item.dataType, data: item.data }));
       this.stats.verdicts[verdict]++;
       if (this.log.isLevelEnabled('debug')) {
         this.log.debug(

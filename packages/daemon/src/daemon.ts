@@ -8,6 +8,7 @@ import { Bridge, type BridgeStats } from './bridge.js';
 import { every, systemClock, type Clock } from './clock.js';
 import type { GossipConfig } from './config.js';
 import { createMetrics } from './metrics.js';
+import { Timings } from './timings.js';
 import { createStatusServer } from './status-server.js';
 
 /** How often the daemon logs its counters at info level. */
@@ -60,6 +61,8 @@ export class Daemon {
   readonly p2p: P2PNode;
   readonly bridge: Bridge;
   readonly flow: AnnounceFlow;
+  /** Validation-latency and join-time histograms (served on /metrics when metrics_address is set). */
+  readonly timings: Timings;
   private readonly log: Logger;
   private readonly clock: Clock;
   private statusServer: Server | undefined;
@@ -83,7 +86,8 @@ export class Daemon {
       },
       { logger: log.child({ component: 'api' }), clock: this.clock },
     );
-    this.bridge = new Bridge(this.api, log.child({ component: 'bridge' }));
+    this.timings = new Timings(this.clock);
+    this.bridge = new Bridge(this.api, log.child({ component: 'bridge' }), (v) => this.timings.timeValidation(v));
     this.p2p = createP2PNode(
       {
         host: config.p2pAddress.host,
@@ -101,6 +105,7 @@ export class Daemon {
       },
       { validator: this.bridge.validator, logger: log.child({ component: 'p2p' }), clock: this.clock },
     );
+    this.timings.watchJoins(this.p2p);
     this.flow = new AnnounceFlow(this.api, this.p2p, this.clock);
     this.bridge.attach(this.p2p, this.flow);
   }
@@ -175,7 +180,7 @@ export class Daemon {
   }
 
   private async startStatusServer(host: string, port: number): Promise<void> {
-    const server = createStatusServer({ registry: createMetrics(this), status: () => this.status() });
+    const server = createStatusServer({ registry: createMetrics(this, [this.timings.validation, this.timings.join]), status: () => this.status() });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host, port }, () => {

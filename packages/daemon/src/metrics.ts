@@ -1,6 +1,6 @@
 import type { ApiStats } from '@gossip5/api';
 import type { P2PStats } from '@gossip5/p2p';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 import type { BridgeStats } from './bridge.js';
 
 /** What the metrics read at each scrape: the daemon's own counters, never a copy kept in step. */
@@ -12,11 +12,14 @@ type Snapshot = ReturnType<MetricsSource['stats']>;
 type Labelled = Array<[Record<string, string>, number]>;
 
 /**
- * A Prometheus registry whose every series is read from `source.stats()` when scraped. Counters are
- * monotonic because the daemon's counters are; the registry keeps no state of its own.
+ * A Prometheus registry whose every series is read from `source.stats()` when scraped, plus the
+ * histograms in `own` (they observe events as they happen). Counters are
+ * monotonic because the daemon's counters are; only the histograms hold state of their own.
  */
-export function createMetrics(source: MetricsSource): Registry {
+export function createMetrics(source: MetricsSource, own: Metric[] = []): Registry {
   const registry = new Registry();
+  // Histograms observe events as they happen (no counter to read them from): registered as they are.
+  for (const m of own) registry.registerMetric(m);
   let snap: Snapshot | undefined;
   /** One stats() per scrape: the first collector takes it, the others reuse it. */
   const read = (): Snapshot => (snap ??= source.stats());

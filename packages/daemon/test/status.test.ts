@@ -30,7 +30,7 @@ test('/metrics serves gossip5_* series read from the live counters; /status the 
     assert.is(first.status, 200);
     assert.match(first.headers.get('content-type') ?? '', /text\/plain/);
     const text = await first.text();
-    for (const name of ['gossip5_p2p_items_total', 'gossip5_api_connections_total', 'gossip5_neighbours', 'gossip5_seen_ids']) {
+    for (const name of ['gossip5_p2p_items_total', 'gossip5_api_connections_total', 'gossip5_neighbours', 'gossip5_seen_ids', 'gossip5_validation_seconds', 'gossip5_join_seconds']) {
       assert.match(text, new RegExp(`# HELP ${name} `), name);
     }
     assert.match(text, /^gossip5_api_subscriptions 0$/m);

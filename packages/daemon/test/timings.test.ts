@@ -1,0 +1,58 @@
+import { EventEmitter } from 'node:events';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FakeClock } from '@gossip5/testkit';
+import { Timings } from '../src/timings.js';
+
+async function counts(t: Timings): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const h of [t.validation, t.join]) {
+    for (const v of (await h.get()).values) {
+      const le = v.labels['le'];
+      out[`${v.metricName}${le === undefined ? '' : `{${le}}`}`] = v.value;
+    }
+  }
+  return out;
+}
+
+test('join time: from start to the first neighbour, and from losing the last one to the next', async () => {
+  const clock = new FakeClock(1_000);
+  const t = new Timings(clock);
+  const p2p = Object.assign(new EventEmitter(), { list: [] as string[], neighbours() { return this.list; } });
+  t.watchJoins(p2p as never);
+  clock.advance(400);
+  p2p.list = ['a'];
+  p2p.emit('neighbour-up', 'a');
+  clock.advance(5_000);
+  p2p.list = ['a', 'b'];
+  p2p.emit('neighbour-up', 'b'); // not alone before: no join
+  p2p.list = ['b'];
+  p2p.emit('neighbour-down', 'a'); // still one left: not alone
+  clock.advance(100);
+  p2p.list = [];
+  p2p.emit('neighbour-down', 'b');
+  clock.advance(20_000);
+  p2p.list = ['c'];
+  p2p.emit('neighbour-up', 'c');
+  const c = await counts(t);
+  assert.is(c['gossip5_join_seconds_count'], 2);
+  assert.ok(Math.abs(c['gossip5_join_seconds_sum']! - 20.4) < 1e-9, String(c['gossip5_join_seconds_sum']));
+  assert.is(c['gossip5_join_seconds_bucket{0.5}'], 1);
+  assert.is(c['gossip5_join_seconds_bucket{30}'], 2);
+});
+
+test('validation latency: one observation per verdict, rejected ones too', async () => {
+  const clock = new FakeClock(0);
+  const t = new Timings(clock);
+  const slow = t.timeValidation(new Promise<string>((res) => clock.setTimeout(() => res('valid'), 3)));
+  clock.advance(3);
+  assert.is(await slow, 'valid');
+  const failed = t.timeValidation(Promise.reject(new Error('gone')));
+  await failed.then(() => assert.unreachable(), (e: Error) => assert.is(e.message, 'gone'));
+  const c = await counts(t);
+  assert.is(c['gossip5_validation_seconds_count'], 2);
+  assert.is(c['gossip5_validation_seconds_bucket{0.001}'], 1, 'the instant one');
+  assert.is(c['gossip5_validation_seconds_bucket{0.005}'], 2);
+});
+
+test.run();
