@@ -329,7 +329,7 @@ test('a module whose pending validations are full cannot be asked: invalid, coun
 test('a stuck module does not starve a healthy one, and is disconnected once full for the validation timeout', async () => {
   const h = await startHarness({ maxPendingValidationsPerConnection: 4 });
   try {
-    const stuck = await h.subscriber(T, 'silent');
+    await h.subscriber(T, 'silent'); // the stuck module
     const ok = await h.subscriber(T, 'valid');
     const verdicts: Array<Promise<string>> = [];
     let answered = 0;

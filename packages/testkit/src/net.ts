@@ -40,7 +40,7 @@ export async function waitFor<T>(predicate: () => T | Promise<T>, options: WaitF
 
 /** Resolve with the arguments of the next `event` emitted by `emitter`. */
 export function nextEvent<T = unknown>(
-  emitter: { once(event: string, fn: (...args: any[]) => void): unknown },
+  emitter: { once(event: string, fn: (...args: any[]) => void): unknown }, // eslint-disable-line @typescript-eslint/no-explicit-any -- any emitter's listener fits
   event: string,
 ): Promise<T> {
   return new Promise((resolve) => emitter.once(event, (value: T) => resolve(value)));

@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  encodeMessage,
   formatPeerAddress,
   makePeerAddress,
   MAX_ITEM_DATA,
