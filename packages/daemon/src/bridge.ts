@@ -2,6 +2,7 @@ import type { AnnounceEvent, ApiServer } from '@gossip5/api';
 import type { P2PNode, ReceivedItem, Validator, Verdict } from '@gossip5/p2p';
 import { MAX_ITEM_DATA } from '@gossip5/protocol';
 import type { Logger } from 'pino';
+import type { Observer } from './timings.js';
 import type { AnnounceFlow } from './announce-flow.js';
 
 /** Counters of what crossed the bridge between the API server and the overlay. */
@@ -29,15 +30,17 @@ export class Bridge {
   constructor(
     private readonly api: ApiServer,
     private readonly log: Logger,
-    /** Times each network item's verdict (the daemon's validation histogram); default: untimed. */
-    private readonly timeValidation: <T>(verdict: Promise<T>) => Promise<T> = (v) => v,
+    /** Where the time from handing a network item to the modules to its verdict goes (seconds); default: nowhere. */
+    private readonly timing?: { now: () => number; validation: Observer },
   ) {}
 
   /** The Validator port the overlay asks about every new item from the network. */
   readonly validator: Validator = {
     validate: async (item: ReceivedItem): Promise<Verdict> => {
       this.stats.networkItems++;
-      const verdict = await this.timeValidation(this.api.deliver({ dataType: item.dataType, data: item.data }));
+      const t0 = this.timing?.now();
+      const verdict = await this.api.deliver({ dataType: item.dataType, data: item.data });
+      if (t0 !== undefined) this.timing!.validation.observe((this.timing!.now() - t0) / 1000);
       this.stats.verdicts[verdict]++;
       if (this.log.isLevelEnabled('debug')) {
         this.log.debug(

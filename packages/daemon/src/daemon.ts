@@ -87,7 +87,10 @@ export class Daemon {
       { logger: log.child({ component: 'api' }), clock: this.clock },
     );
     this.timings = new Timings(this.clock);
-    this.bridge = new Bridge(this.api, log.child({ component: 'bridge' }), (v) => this.timings.timeValidation(v));
+    this.bridge = new Bridge(this.api, log.child({ component: 'bridge' }), {
+      now: () => this.clock.now(),
+      validation: this.timings.validation,
+    });
     this.p2p = createP2PNode(
       {
         host: config.p2pAddress.host,

@@ -47,14 +47,4 @@ export class Timings {
       if (p2p.neighbours().length === 0 && this.aloneSince === undefined) this.aloneSince = this.clock.now();
     });
   }
-
-  /** Time `verdict` into the validation histogram. */
-  async timeValidation<T>(verdict: Promise<T>): Promise<T> {
-    const t0 = this.clock.now();
-    try {
-      return await verdict;
-    } finally {
-      this.validation.observe((this.clock.now() - t0) / 1000);
-    }
-  }
 }

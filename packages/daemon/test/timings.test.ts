@@ -2,6 +2,10 @@ import { EventEmitter } from 'node:events';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FakeClock } from '@gossip5/testkit';
+import pino from 'pino';
+import type { ApiServer } from '@gossip5/api';
+import type { ReceivedItem } from '@gossip5/p2p';
+import { Bridge } from '../src/bridge.js';
 import { Timings } from '../src/timings.js';
 
 async function counts(t: Timings): Promise<Record<string, number>> {
@@ -41,18 +45,27 @@ test('join time: from start to the first neighbour, and from losing the last one
   assert.is(c['gossip5_join_seconds_bucket{30}'], 2);
 });
 
-test('validation latency: one observation per verdict, rejected ones too', async () => {
+test('validation latency: the bridge observes one duration per network item, on the clock', async () => {
   const clock = new FakeClock(0);
   const t = new Timings(clock);
-  const slow = t.timeValidation(new Promise<string>((res) => clock.setTimeout(() => res('valid'), 3)));
+  const answers: Array<() => void> = [];
+  const api = {
+    deliver: () => new Promise<string>((res) => answers.push(() => res('valid'))),
+  } as unknown as ApiServer;
+  const bridge = new Bridge(api, pino({ level: 'silent' }), { now: () => clock.now(), validation: t.validation });
+  const item = { messageId: 1n, ttl: 0, dataType: 9, data: new Uint8Array(1), from: 'x' } as unknown as ReceivedItem;
+  const first = bridge.validator.validate(item);
+  const second = bridge.validator.validate(item);
+  answers[0]!();
+  assert.is(await first, 'valid');
   clock.advance(3);
-  assert.is(await slow, 'valid');
-  const failed = t.timeValidation(Promise.reject(new Error('gone')));
-  await failed.then(() => assert.unreachable(), (e: Error) => assert.is(e.message, 'gone'));
+  answers[1]!();
+  assert.is(await second, 'valid');
   const c = await counts(t);
   assert.is(c['gossip5_validation_seconds_count'], 2);
   assert.is(c['gossip5_validation_seconds_bucket{0.001}'], 1, 'the instant one');
   assert.is(c['gossip5_validation_seconds_bucket{0.005}'], 2);
+  assert.ok(Math.abs(c['gossip5_validation_seconds_sum']! - 0.003) < 1e-9);
 });
 
 test.run();
