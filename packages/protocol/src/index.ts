@@ -42,4 +42,3 @@ export {
 } from './peer-address.js';
 export { leadingZeroBits, powInput, solveProofOfWork, verifyProofOfWork } from './pow.js';
 export type { SolveOptions } from './pow.js';
-export { sha256 } from './sha256.js';

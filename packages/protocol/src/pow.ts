@@ -1,7 +1,8 @@
 import { NONCE_SIZE, SOLUTION_SIZE } from './constants.js';
 import { ErrorCode, ProtocolError } from './errors.js';
 import { peerAddressSize, writePeerAddress } from './peer-address.js';
-import { compress, pad, partialRounds, sha256, SHA256_IV, wordAt } from './sha256.js';
+import { createHash } from 'node:crypto';
+import { compress, pad, partialRounds, SHA256_IV, wordAt } from './sha256.js';
 import type { PeerAddress } from './types.js';
 
 /**
@@ -53,7 +54,8 @@ export function verifyProofOfWork(
 ): boolean {
   checkInputs(nonce, difficulty);
   if (!(solution instanceof Uint8Array) || solution.length !== SOLUTION_SIZE) return false;
-  return leadingZeroBits(sha256(powInput(nonce, address, solution))) >= difficulty;
+  // One hash per handshake: node:crypto, so what accepts a peer does not rest on our own SHA-256.
+  return leadingZeroBits(createHash('sha256').update(powInput(nonce, address, solution)).digest()) >= difficulty;
 }
 
 export interface SolveOptions {

@@ -32,7 +32,6 @@ const EXPECTED = [
   'peerAddressEquals',
   'peerAddressSize',
   'powInput',
-  'sha256',
   'solveProofOfWork',
   'splitHostPort',
   'typeName',

@@ -7,11 +7,11 @@ import {
   leadingZeroBits,
   makePeerAddress,
   powInput,
-  sha256,
   solveProofOfWork,
   verifyProofOfWork,
   type PeerAddress,
 } from '../src/index.js';
+import { sha256 } from '../src/sha256.js';
 import { expectProtocolError, hex, seededBytes, toHex } from './helpers.js';
 
 const nodeSha256 = (bytes: Uint8Array) => toHex(createHash('sha256').update(bytes).digest());
