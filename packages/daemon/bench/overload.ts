@@ -50,6 +50,18 @@ export interface OverloadResult {
   cases: OverloadCase[];
 }
 
+const mib = (b: number) => b / MiB;
+
+/** Two daemons of degree 1, linked to each other. */
+async function twoLinkedNodes(o: OverloadOptions): Promise<LocalNetwork> {
+  const net = await LocalNetwork.start({ n: 2, degree: 1, logLevel: 'info', daemonMain: o.daemonMain });
+  await waitFor(() => net.isConnected(), { what: 'the two nodes to link', timeoutMs: 30_000 }).catch(async (err: unknown) => {
+    await net.stop();
+    throw err;
+  });
+  return net;
+}
+
 /** Samples a process's RSS every 20 ms; records it when `progress()` crosses half and all of `total`. */
 class RssWatch {
   half = NaN;
@@ -65,6 +77,10 @@ class RssWatch {
       if (Number.isNaN(this.half) && done >= total / 2) this.half = rss;
       if (Number.isNaN(this.full) && done >= total) this.full = rss;
     }, 20);
+  }
+  /** The readings in MiB, as an OverloadCase holds them. */
+  figures(): Pick<OverloadCase, 'rssHalfMiB' | 'rssFullMiB' | 'rssPeakMiB'> {
+    return { rssHalfMiB: mib(this.half), rssFullMiB: mib(this.full), rssPeakMiB: mib(this.peak) };
   }
   stop(pid: number | undefined): void {
     clearInterval(this.timer);
@@ -101,12 +117,10 @@ function dropsOf(stats: Record<string, unknown> | undefined): Record<string, unk
   return { p2p: p2p?.drops, apiDrops: api?.drops, apiCloses: api?.closes };
 }
 
-const mib = (b: number) => b / MiB;
 
 async function announceCase(o: OverloadOptions): Promise<OverloadCase> {
-  const net = await LocalNetwork.start({ n: 2, degree: 1, logLevel: 'info', daemonMain: o.daemonMain });
+  const net = await twoLinkedNodes(o);
   try {
-    await waitFor(() => net.isConnected(), { what: 'the two nodes to link', timeoutMs: 30_000 });
     const [n0, n1] = net.nodes as [DaemonProcess, DaemonProcess];
     const local = await FakeModule.connect(n0.apiPort, '127.0.0.1', { policy: 'valid' });
     const remote = await FakeModule.connect(n1.apiPort, '127.0.0.1', { policy: 'valid' });
@@ -135,9 +149,7 @@ async function announceCase(o: OverloadOptions): Promise<OverloadCase> {
       sendPerSec: o.items / sent.seconds,
       allInS,
       got,
-      rssHalfMiB: mib(watch.half),
-      rssFullMiB: mib(watch.full),
-      rssPeakMiB: mib(watch.peak),
+      ...watch.figures(),
       drops: dropsOf(s0),
       flow: s0?.['announceFlow'],
     };
@@ -147,9 +159,8 @@ async function announceCase(o: OverloadOptions): Promise<OverloadCase> {
 }
 
 async function stuckCase(o: OverloadOptions): Promise<OverloadCase> {
-  const net = await LocalNetwork.start({ n: 2, degree: 1, logLevel: 'info', daemonMain: o.daemonMain });
+  const net = await twoLinkedNodes(o);
   try {
-    await waitFor(() => net.isConnected(), { what: 'the two nodes to link', timeoutMs: 30_000 });
     const [n0, n1] = net.nodes as [DaemonProcess, DaemonProcess];
     const healthy = await FakeModule.connect(n1.apiPort, '127.0.0.1', { policy: 'valid' });
     const stuck = await FakeModule.connect(n1.apiPort, '127.0.0.1', { policy: 'silent' });
@@ -177,9 +188,7 @@ async function stuckCase(o: OverloadOptions): Promise<OverloadCase> {
       sendPerSec: o.stuckItems / sent.seconds,
       allInS,
       got,
-      rssHalfMiB: mib(watch.half),
-      rssFullMiB: mib(watch.full),
-      rssPeakMiB: mib(watch.peak),
+      ...watch.figures(),
       drops: dropsOf(net.nodes[1]!.finalStats),
     };
   } finally {
@@ -216,9 +225,7 @@ async function floodCase(o: OverloadOptions): Promise<OverloadCase> {
       sendPerSec: sent / sendS,
       allInS,
       got,
-      rssHalfMiB: mib(watch.half),
-      rssFullMiB: mib(watch.full),
-      rssPeakMiB: mib(watch.peak),
+      ...watch.figures(),
       drops: dropsOf(node.finalStats),
     };
   } finally {

@@ -98,7 +98,8 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       knowledge: this.kb,
       relayUnsubscribed: config.relayUnsubscribed,
       maxPendingValidations: config.maxPendingValidations,
-      neighbours: () => this.view.list(),
+      neighbours: () => this.view.values(),
+      neighbourCount: () => this.view.size,
       accepted: (item) => this.safeEmit('item', item),
     });
     this.membership = new Membership({

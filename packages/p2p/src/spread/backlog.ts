@@ -31,7 +31,9 @@ export class ValidationBacklog<L extends BacklogLink> {
 
   constructor(
     private readonly max: number,
-    private readonly neighbours: () => readonly L[],
+    /** The links now (iterated, never copied: this runs per item). */
+    private readonly neighbours: () => Iterable<L>,
+    private readonly neighbourCount: () => number,
   ) {}
 
   get size(): number {
@@ -75,7 +77,7 @@ export class ValidationBacklog<L extends BacklogLink> {
   }
 
   private share(): number {
-    return Math.max(1, Math.floor(this.max / Math.max(1, this.neighbours().length)));
+    return Math.max(1, Math.floor(this.max / Math.max(1, this.neighbourCount())));
   }
 
   private pause(link: L): void {

@@ -17,8 +17,9 @@ export interface SpreaderOptions {
   knowledge: KnowledgeBase;
   relayUnsubscribed: boolean;
   maxPendingValidations: number;
-  /** Established neighbours at the time of the call. */
-  neighbours(): Link[];
+  /** Established neighbours at the time of the call (iterated once per item: not a copy). */
+  neighbours(): Iterable<Link>;
+  neighbourCount(): number;
   /** An item accepted from the network (not seen before), before its verdict. */
   accepted(item: ReceivedItem): void;
 }
@@ -33,7 +34,7 @@ export class Spreader {
   readonly backlog: ValidationBacklog<Link>;
 
   constructor(private readonly opts: SpreaderOptions) {
-    this.backlog = new ValidationBacklog<Link>(opts.maxPendingValidations, opts.neighbours);
+    this.backlog = new ValidationBacklog<Link>(opts.maxPendingValidations, opts.neighbours, opts.neighbourCount);
   }
 
   /** Items awaiting a verdict. */

@@ -17,7 +17,7 @@ class FakeLink {
 test('at the limit every link is paused; they resume once the backlog is down to half', () => {
   const a = new FakeLink();
   const b = new FakeLink();
-  const backlog = new ValidationBacklog<FakeLink>(4, () => [a, b]);
+  const backlog = new ValidationBacklog<FakeLink>(4, () => [a, b], () => 2);
   backlog.take(a);
   backlog.take(b);
   backlog.take(b);
@@ -36,7 +36,7 @@ test('at the limit every link is paused; they resume once the backlog is down to
 
 test('pause and resume repeat round after round', () => {
   const a = new FakeLink();
-  const backlog = new ValidationBacklog<FakeLink>(4, () => [a]);
+  const backlog = new ValidationBacklog<FakeLink>(4, () => [a], () => 1);
   for (let round = 0; round < 3; round++) {
     for (let i = 0; i < 4; i++) backlog.take(a);
     assert.ok(a.paused, `round ${round}: paused`);
@@ -49,7 +49,7 @@ test('pause and resume repeat round after round', () => {
 
 test('the hard limit is a multiple of the soft one', () => {
   const a = new FakeLink();
-  const backlog = new ValidationBacklog<FakeLink>(3, () => [a]);
+  const backlog = new ValidationBacklog<FakeLink>(3, () => [a], () => 1);
   for (let i = 0; i < 3 * BACKLOG_HARD_FACTOR; i++) {
     assert.ok(backlog.hasRoom());
     backlog.take(a);
