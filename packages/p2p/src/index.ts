@@ -19,3 +19,6 @@ export type {
 export { P2PError, P2PErrorCode, isP2PError } from './errors.js';
 export { CloseReason } from './transport/close-reason.js';
 export * from './constants.js';
+export { tcpTransport } from './transport/tcp.js';
+export { MemoryNetwork, MEMORY_RECEIVE_BUFFER_BYTES, type MemoryNetworkOptions } from './transport/memory.js';
+export type { Connection, Dial, DialFailure, Listener, Transport } from './transport/types.js';

@@ -13,7 +13,8 @@ import { KnowledgeBase } from './spread/knowledge-base.js';
 import { SeenIds } from './spread/seen-ids.js';
 import { Spreader } from './spread/spreader.js';
 import type { Link } from './transport/link.js';
-import { listen, type Listener } from './transport/listener.js';
+import { tcpTransport } from './transport/tcp.js';
+import type { Listener, Transport } from './transport/types.js';
 import type {
   GossipItem,
   Logger,
@@ -40,6 +41,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
   private readonly spreader: Spreader;
   private readonly membership: Membership;
   private readonly powWorker: PowWorker | undefined;
+  private readonly transport: Transport;
   private state: State = 'new';
   private listener: Listener | undefined;
   private advertised: PeerAddress | undefined;
@@ -55,6 +57,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
     const clock = components.clock ?? systemClock;
     const random = components.randomBytes ?? systemRandomBytes;
     this.log = components.logger ?? silentLogger;
+    this.transport = components.transport ?? tcpTransport;
     const counters = new Counters(this.log, clock, config.warnIntervalMs);
     this.counters = counters;
     if (!components.powSolver) this.powWorker = new PowWorker();
@@ -109,6 +112,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       logger: this.log.child({ component: 'overlay' }),
       counters,
       solver,
+      transport: this.transport,
       view: this.view,
       known: this.known,
       liveness: this.liveness,
@@ -129,7 +133,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
     this.state = 'starting';
     let listener: Listener;
     try {
-      listener = await listen(
+      listener = await this.transport.listen(
         this.config.host,
         this.config.port,
         (socket) => this.membership.accept(socket),

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { PeerAddress } from '@gossip5/protocol';
+import type { Transport } from './transport/types.js';
 
 /** Structural logger (pino fits it). */
 export interface Logger {
@@ -127,6 +128,8 @@ export interface P2PComponents {
   randomBytes?: RandomBytes | undefined;
   /** Default: solveProofOfWork of @gossip5/protocol in one worker thread per node. */
   powSolver?: PowSolver | undefined;
+  /** Default: TCP (`tcpTransport`). The simulator and tests pass the in-memory transport. */
+  transport?: Transport | undefined;
 }
 
 /** Events of a P2PNode, for the typed EventEmitter. */

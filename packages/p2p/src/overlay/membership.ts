@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import {
   formatPeerAddress,
   MessageType,
@@ -13,8 +12,8 @@ import { InboundHandshake } from '../handshake/inbound.js';
 import { OutboundHandshake } from '../handshake/outbound.js';
 import { randomU32 } from '../random.js';
 import { CloseReason } from '../transport/close-reason.js';
-import { dial, type Dial, type DialFailure } from '../transport/dialer.js';
 import { Link } from '../transport/link.js';
+import type { Connection, Dial, DialFailure, Transport } from '../transport/types.js';
 import type { Clock, Logger, PowSolver, RandomBytes } from '../types.js';
 import { Discovery, type LinkPort } from './discovery.js';
 import type { KnownPeers } from './known-peers.js';
@@ -28,6 +27,7 @@ export interface MembershipOptions {
   logger: Logger;
   counters: Counters;
   solver: PowSolver;
+  transport: Transport;
   view: View<Link>;
   known: KnownPeers;
   liveness: Liveness;
@@ -114,8 +114,8 @@ export class Membership implements LinkPort {
     this.opts.liveness.stop();
   }
 
-  /** A socket accepted by the listener. */
-  accept(socket: Socket): void {
+  /** A connection accepted by the listener. */
+  accept(socket: Connection): void {
     if (this.stopped || !this.self) {
       socket.destroy();
       return;
@@ -158,12 +158,12 @@ export class Membership implements LinkPort {
     const attempt: DialAttempt = {
       key,
       address,
-      dial: dial(address, config.dialTimeoutMs, clock),
+      dial: this.opts.transport.dial(address, config.dialTimeoutMs, clock),
       link: undefined,
       shuffle,
     };
     this.dials.set(key, attempt);
-    attempt.dial.socket.then(
+    attempt.dial.connection.then(
       (socket) => {
         if (this.dials.get(key) !== attempt) {
           socket.destroy();
@@ -195,7 +195,7 @@ export class Membership implements LinkPort {
     return true;
   }
 
-  private newLink(socket: Socket, direction: 'inbound' | 'outbound'): Link {
+  private newLink(socket: Connection, direction: 'inbound' | 'outbound'): Link {
     return new Link({
       socket,
       direction,

@@ -8,3 +8,4 @@ export {
 } from './network.js';
 export type { NetworkOptions, TestNetwork, Topology } from './network.js';
 export { seededRandom } from './seeded-random.js';
+export { Scheduler } from './scheduler.js';

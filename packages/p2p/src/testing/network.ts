@@ -1,7 +1,9 @@
 import { once } from 'node:events';
 import { formatPeerAddress, solveProofOfWork, type PeerAddress } from '@gossip5/protocol';
 import { createP2PNode } from '../node.js';
-import type { Logger, P2PInit, P2PNode, PowSolver, Validator } from '../types.js';
+import type { Transport } from '../transport/types.js';
+import type { Clock, Logger, P2PInit, P2PNode, PowSolver, Validator } from '../types.js';
+import type { Scheduler } from './scheduler.js';
 import { seededRandom } from './seeded-random.js';
 
 /** PoW difficulty of test networks: cheap enough to solve inline. */
@@ -47,6 +49,16 @@ export interface NetworkOptions {
   logger?: (index: number) => Logger;
   /** Default: inlineSolver. */
   powSolver?: PowSolver;
+  /** Default: TCP. Node i's transport (e.g. `memory.endpoint(host)`). */
+  transport?: (index: number) => Transport;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /**
+   * Drives virtual time while a joining node waits for its first neighbour (with a Scheduler as `clock`
+   * nothing else moves time). Joins must finish within `joinLimitMs` of virtual time (default 60 s).
+   */
+  scheduler?: Scheduler;
+  joinLimitMs?: number;
 }
 
 /** Defaults of test networks: loopback, port 0, low PoW, short but real intervals. */
@@ -123,14 +135,22 @@ export async function startNetwork(options: NetworkOptions): Promise<TestNetwork
           logger: options.logger?.(i),
           randomBytes: seededRandom(seed + i),
           powSolver: options.powSolver ?? inlineSolver,
+          transport: options.transport?.(i),
+          clock: options.clock ?? options.scheduler,
         },
       );
       nodes.push(node);
-      const joined = i > 0 && topology !== 'none' && (options.join ?? 'sequential') === 'sequential'
-        ? once(node, 'neighbour-up')
-        : undefined;
+      const waits = i > 0 && topology !== 'none' && (options.join ?? 'sequential') === 'sequential';
+      const scheduler = options.scheduler;
+      const joined = waits && !scheduler ? once(node, 'neighbour-up') : undefined;
       addresses.push(await node.start());
       if (joined) await joined;
+      if (waits && scheduler) {
+        const limit = scheduler.now() + (options.joinLimitMs ?? 60_000);
+        if (!(await scheduler.runUntil(() => node.neighbours().length > 0, limit))) {
+          throw new Error(`node ${i} found no neighbour within ${options.joinLimitMs ?? 60_000} ms of virtual time`);
+        }
+      }
     }
   } catch (err) {
     await net.stop();

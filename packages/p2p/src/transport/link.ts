@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import {
   decodeMessage,
   encodeMessage,
@@ -12,11 +11,12 @@ import { FAREWELL_FLUSH_MS } from '../constants.js';
 import type { Counters } from '../counters.js';
 import type { Clock, Logger } from '../types.js';
 import { closeLogLevel, CloseReason } from './close-reason.js';
+import type { Connection } from './types.js';
 
 export type LinkState = 'handshaking' | 'established' | 'closed';
 
 export interface LinkOptions {
-  socket: Socket;
+  socket: Connection;
   direction: 'inbound' | 'outbound';
   /** Bytes that may wait unsent before the link is dropped. */
   maxSendQueueBytes: number;
@@ -29,7 +29,7 @@ export interface LinkOptions {
 }
 
 /**
- * One TCP connection to a peer: frames in through a FrameDecoder, messages out
+ * One connection to a peer: frames in through a FrameDecoder, messages out
  * through a bounded send queue (the socket's own buffer, capped). Bad input
  * closes only this link, with a log line naming the reason and the remote.
  */
@@ -49,7 +49,7 @@ export class Link {
   itemsOut = 0;
   closeReason: CloseReason | undefined;
   private log: Logger;
-  private readonly socket: Socket;
+  private readonly socket: Connection;
   private readonly decoder = new FrameDecoder();
   private readonly opts: LinkOptions;
   private socketError: string | undefined;
@@ -68,7 +68,6 @@ export class Link {
     const { remoteAddress, remotePort } = this.socket;
     this.remote = remoteAddress?.includes(':') ? `[${remoteAddress}]:${remotePort}` : `${remoteAddress}:${remotePort}`;
     this.log = opts.logger.child({ remote: this.remote, direction: this.direction });
-    this.socket.setNoDelay(true);
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (err: NodeJS.ErrnoException) => {
       this.socketError = err.code ?? err.message;

@@ -3,7 +3,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makePeerAddress } from '@gossip5/protocol';
 import { FakeClock } from '@gossip5/testkit';
-import { dial, type DialFailure } from '../../src/transport/dialer.js';
+import { tcpTransport } from '../../src/transport/tcp.js';
+import type { DialFailure } from '../../src/transport/types.js';
+
+const dial = tcpTransport.dial;
 
 function listen(): Promise<{ server: Server; port: number }> {
   return new Promise((resolve) => {
@@ -21,7 +24,7 @@ test('connects and clears its timer', async () => {
   const { server, port } = await listen();
   const clock = new FakeClock();
   try {
-    const socket = await dial(makePeerAddress('127.0.0.1', port), 1_000, clock).socket;
+    const socket = await dial(makePeerAddress('127.0.0.1', port), 1_000, clock).connection;
     assert.is(clock.pending, 0);
     socket.destroy();
   } finally {
@@ -34,7 +37,7 @@ test('a connect that does not finish within the timeout fails with dial-timeout'
   const clock = new FakeClock();
   try {
     const d = dial(makePeerAddress('127.0.0.1', port), 1_000, clock);
-    const outcome = failure(d.socket);
+    const outcome = failure(d.connection);
     clock.advance(999);
     clock.advance(1); // synchronously, before the connect event can be delivered
     assert.equal(await outcome, { reason: 'dial-timeout', detail: 'no connection within 1000 ms' });
@@ -47,12 +50,12 @@ test('a refused connect fails with dial-failed naming the error; cancel fails it
   const { server, port } = await listen();
   await new Promise((r) => server.close(r));
   const clock = new FakeClock();
-  const refused = await failure(dial(makePeerAddress('127.0.0.1', port), 1_000, clock).socket);
+  const refused = await failure(dial(makePeerAddress('127.0.0.1', port), 1_000, clock).connection);
   assert.equal(refused, { reason: 'dial-failed', detail: 'ECONNREFUSED' });
   assert.is(clock.pending, 0);
   const d = dial(makePeerAddress('127.0.0.1', port), 1_000, clock);
   d.cancel();
-  assert.equal(await failure(d.socket), { reason: 'dial-failed', detail: 'cancelled' });
+  assert.equal(await failure(d.connection), { reason: 'dial-failed', detail: 'cancelled' });
 });
 
 test.run();
