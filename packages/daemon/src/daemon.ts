@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import { createApiServer, type ApiServer, type ApiStats } from '@gossip5/api';
-import { createP2PNode, type P2PNode, type P2PStats } from '@gossip5/p2p';
+import { createP2PNode, type P2PNode, type P2PStats, type PowSolver, type RandomBytes, type Transport } from '@gossip5/p2p';
 import { formatPeerAddress } from '@gossip5/protocol';
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { AnnounceFlow } from './announce-flow.js';
 import { Bridge, type BridgeStats } from './bridge.js';
 import { every, systemClock, type Clock } from './clock.js';
@@ -52,7 +52,25 @@ export interface DaemonStats {
 
 /** What the daemon runs on; everything defaults to the real thing. */
 export interface DaemonComponents {
-  clock?: Clock;
+  /** Default: the system clock. */
+  clock?: Clock | undefined;
+  /** Random bytes of the P2P node (message ids, nonces, sampling). Default: node:crypto. */
+  random?: RandomBytes | undefined;
+  /** The root logger; each part gets a `component` child. Default: silent. */
+  logger?: Logger | undefined;
+  /** How the P2P node reaches peers. Default: TCP. */
+  transport?: Transport | undefined;
+  /** Default: one proof-of-work worker thread. */
+  powSolver?: PowSolver | undefined;
+}
+
+/**
+ * The composition root: one daemon from its config and what it runs on. `main` passes the real
+ * clock, logger and TCP; tests pass a fake clock, a recording logger, seeded randomness or the
+ * in-memory transport.
+ */
+export function createGossipDaemon(config: GossipConfig, components: DaemonComponents = {}): Daemon {
+  return new Daemon(config, components.logger ?? pino({ level: 'silent' }), components);
 }
 
 /** One Gossip-5 node: the API server, the P2P overlay and the bridge between them. */
@@ -106,7 +124,14 @@ export class Daemon {
         relayUnsubscribed: config.relayUnsubscribed,
         shuffleIntervalMs: config.shuffleIntervalMs,
       },
-      { validator: this.bridge.validator, logger: log.child({ component: 'p2p' }), clock: this.clock },
+      {
+        validator: this.bridge.validator,
+        logger: log.child({ component: 'p2p' }),
+        clock: this.clock,
+        randomBytes: components.random,
+        transport: components.transport,
+        powSolver: components.powSolver,
+      },
     );
     this.timings.watchJoins(this.p2p);
     this.flow = new AnnounceFlow(this.api, this.p2p, this.clock);

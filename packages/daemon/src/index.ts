@@ -1,4 +1,4 @@
-export { Daemon, STATS_INTERVAL_MS } from './daemon.js';
+export { createGossipDaemon, Daemon, STATS_INTERVAL_MS } from './daemon.js';
 export type { DaemonComponents, ListenError } from './daemon.js';
 export { every, systemClock } from './clock.js';
 export type { Clock } from './clock.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseCli, USAGE } from './cli.js';
 import { loadConfig } from './config.js';
-import { Daemon } from './daemon.js';
+import { createGossipDaemon } from './daemon.js';
 import { systemClock } from './clock.js';
 import { createRootLogger } from './logger.js';
 import { shouldWatchParent, watchParent } from './parent-watch.js';
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   for (const warning of config.warnings) log.warn({ file: config.file }, warning);
 
   const clock = systemClock;
-  const daemon = new Daemon(config, root.logger, { clock });
+  const daemon = createGossipDaemon(config, { logger: root.logger, clock });
   try {
     await daemon.start();
   } catch (err) {

@@ -1,11 +1,10 @@
 /** The local side of the accounting identity: every ANNOUNCE a module sends ends in one counted outcome. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import pino from 'pino';
 import { MAX_API_DATA, MAX_ITEM_DATA } from '@gossip5/protocol';
 import { FakeModule, freePort, waitFor } from '@gossip5/testkit';
 import { parseConfig } from '../src/config.js';
-import { Daemon } from '../src/daemon.js';
+import { createGossipDaemon } from '../src/daemon.js';
 
 test('announces in = originated + refused too large, and the other local module gets each originated one', async () => {
   const [p2p, api] = [await freePort(), await freePort()];
@@ -14,7 +13,7 @@ test('announces in = originated + refused too large, and the other local module 
     '/etc/gossip/accounting-test.ini',
     {},
   );
-  const daemon = new Daemon(config, pino({ level: 'silent' }));
+  const daemon = createGossipDaemon(config);
   await daemon.start();
   try {
     const sub = await FakeModule.connect(api);

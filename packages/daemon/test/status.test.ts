@@ -1,10 +1,9 @@
 /** GET /metrics and GET /status of a daemon run in process, on free ports. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import pino from 'pino';
 import { FakeModule, freePort, waitFor } from '@gossip5/testkit';
 import { parseConfig } from '../src/config.js';
-import { Daemon } from '../src/daemon.js';
+import { createGossipDaemon, type Daemon } from '../src/daemon.js';
 import { isConfigError } from '../src/errors.js';
 import { runClient } from '../src/client.js';
 
@@ -18,7 +17,7 @@ api_address = 127.0.0.1:${api}
 metrics_address = 127.0.0.1:${metrics}
 `;
   const config = await parseConfig(text, '/etc/gossip/status-test.ini', {});
-  const daemon = new Daemon(config, pino({ level: 'silent' }));
+  const daemon = createGossipDaemon(config);
   await daemon.start();
   return { daemon, base: `http://127.0.0.1:${metrics}`, apiPort: api };
 }
