@@ -2,27 +2,14 @@ import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MemoryNetwork } from '../../src/transport/memory.js';
-import { Scheduler, seededRandom, startNetwork } from '../../src/testing/index.js';
+import { Scheduler, startNetwork } from '../../src/testing/index.js';
+import { memoryWorld } from '../memory-world.js';
 
 const N = 20;
 
 /** Builds a 20-node network over the memory transport (10-60 ms links), spreads 20 items, returns a trace. */
 async function run(seed: number): Promise<{ trace: string; delivered: number; virtualMs: number; events: number }> {
-  const clock = new Scheduler();
-  const draw = seededRandom(seed * 1000 + 7);
-  const latency = new Map<string, number>();
-  const net = new MemoryNetwork({
-    clock,
-    latency: (a, b) => {
-      const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-      let ms = latency.get(key);
-      if (ms === undefined) {
-        ms = 10 + (draw(1)[0]! % 51);
-        latency.set(key, ms);
-      }
-      return ms;
-    },
-  });
+  const { scheduler: clock, network: net } = memoryWorld(seed * 1000 + 7, 10, 60);
   const hash = createHash('sha256');
   const host = (i: number) => `10.0.${i}.1`;
   const p2p = await startNetwork({
