@@ -10,6 +10,9 @@ import { packageVersion } from './version.js';
 /** A stop that takes longer than this is cut short (exit 1), so a stuck socket cannot keep the process alive. */
 const SHUTDOWN_DEADLINE_MS = 5_000;
 
+/** After a second signal, the last log lines get this long to leave. */
+const SECOND_SIGNAL_FLUSH_MS = 100;
+
 function fail(line: string, status: number): never {
   process.stderr.write(`gossip5: ${line}\n`);
   process.exit(status);
@@ -56,37 +59,34 @@ async function main(): Promise<void> {
   try {
     await daemon.start();
   } catch (err) {
-    root.flush();
+    await root.flush(clock);
     if (errorCode(err) === 'GOSSIP_ERR_LISTEN') fail((err as Error).message, 1);
     throw err;
   }
+  /** Exit once the log lines are out (or stdout is gone, or LOG_FLUSH_MS passed). */
+  const exit = (status: number) => void root.flush(clock).then(() => process.exit(status));
 
   let signalled = false;
   let stopWatch = () => {};
   const shutdown = (signal: NodeJS.Signals | 'parent-exited') => {
     if (signalled) {
       log.warn({ signal }, 'second signal: exiting at once');
-      root.flush();
-      process.exit(1);
+      void root.flush(clock, SECOND_SIGNAL_FLUSH_MS).then(() => process.exit(1));
+      return;
     }
     signalled = true;
     log.info({ signal }, 'shutting down');
     stopWatch();
     clock.setTimeout(() => {
       log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long: exiting');
-      root.flush();
-      process.exit(1);
+      exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     daemon
       .stop()
-      .then(() => {
-        root.flush();
-        process.exit(0);
-      })
+      .then(() => exit(0))
       .catch((err: unknown) => {
         log.error({ err }, 'error while stopping');
-        root.flush();
-        process.exit(1);
+        exit(1);
       });
   };
   process.on('SIGINT', shutdown);
