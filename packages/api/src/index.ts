@@ -1,5 +1,5 @@
 export { createApiServer } from './server.js';
-export type { ApiServer, DisconnectEvent } from './server.js';
+export type { ApiServer, DisconnectEvent, ModuleInfo } from './server.js';
 export type {
   AnnounceEvent,
   ApiComponents,

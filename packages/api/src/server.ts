@@ -39,6 +39,14 @@ export interface DisconnectEvent {
   reason: CloseReason;
 }
 
+/** One open module connection, as `modules()` reports it. */
+export interface ModuleInfo {
+  id: number;
+  remote: string;
+  /** Data types it subscribed to, ascending. */
+  dataTypes: number[];
+}
+
 /** The module-facing API server. Events: 'announce', 'connection', 'disconnect'. */
 export interface ApiServer extends EventEmitter {
   /** Listen; resolves to the bound address (the real port when 0 was asked). */
@@ -58,6 +66,8 @@ export interface ApiServer extends EventEmitter {
   hasSubscribers(dataType: number): boolean;
   /** Open module connections. */
   connectionCount(): number;
+  /** Every open module connection with the data types it subscribed to (a snapshot, for status pages). */
+  modules(): ModuleInfo[];
   /**
    * Stop reading every module that has announced (and any that announces while paused), so a fast
    * announcer is slowed to what the network takes instead of its items being lost further on.
@@ -197,6 +207,10 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
 
   hasSubscribers(dataType: number): boolean {
     return this.subscriptions.hasSubscribers(dataType);
+  }
+
+  modules(): ModuleInfo[] {
+    return [...this.connections].map((c) => ({ id: c.id, remote: c.remote, dataTypes: this.subscriptions.typesOf(c) }));
   }
 
   connectionCount(): number {

@@ -63,6 +63,11 @@ export class Subscriptions<C> {
     return this.byType.has(dataType);
   }
 
+  /** The data types `conn` is subscribed to, in ascending order (a copy). */
+  typesOf(conn: C): number[] {
+    return [...(this.byConn.get(conn) ?? [])].sort((a, b) => a - b);
+  }
+
   /** Number of (data type, connection) pairs. */
   get size(): number {
     return this.pairs;

@@ -72,6 +72,10 @@ test('a module may subscribe to several types; NOTIFY with reserved bits set sti
     assert.is((await raw.nextNotification()).dataType, 3);
     m.subscribe(1); // a repeated NOTIFY changes nothing
     assert.is(h.server.stats().subscriptions, 3);
+    // modules() lists each open connection with its data types, for the daemon's /status.
+    const listed = h.server.modules().map((x) => x.dataTypes).sort((a, b) => a.length - b.length);
+    assert.equal(listed, [[3], [1, 2]]);
+    assert.ok(h.server.modules().some((x) => x.remote === m.localAddress));
   } finally {
     await h.stop();
   }
