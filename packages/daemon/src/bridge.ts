@@ -32,6 +32,8 @@ export class Bridge {
     private readonly log: Logger,
     /** Where the time from handing a network item to the modules to its verdict goes (seconds); default: nowhere. */
     private readonly timing?: { now: () => number; validation: Observer },
+    /** Told of every item a local module announced, once it is on the overlay (the live view's events). */
+    private readonly onOriginated?: (messageId: bigint, dataType: number) => void,
   ) {}
 
   /** The Validator port the overlay asks about every new item from the network. */
@@ -71,6 +73,7 @@ export class Bridge {
     }
     this.stats.announced++;
     const messageId = p2p.originate({ ttl: a.ttl, dataType: a.dataType, data: a.data });
+    this.onOriginated?.(messageId, a.dataType);
     // The announcer's own data is trusted: other local subscribers get it without a verdict being awaited.
     void this.api.deliver({ dataType: a.dataType, data: a.data }, { exclude: a.from, awaitValidation: false });
     if (this.log.isLevelEnabled('debug')) {

@@ -10,6 +10,7 @@ import type { GossipConfig } from './config.js';
 import { createMetrics } from './metrics.js';
 import { Timings } from './timings.js';
 import { createStatusServer } from './status-server.js';
+import { LiveEvents } from './live/events.js';
 
 /** How often the daemon logs its counters at info level. */
 export const STATS_INTERVAL_MS = 60_000;
@@ -81,6 +82,8 @@ export class Daemon {
   readonly flow: AnnounceFlow;
   /** Validation-latency and join-time histograms (served on /metrics when metrics_address is set). */
   readonly timings: Timings;
+  /** Recent item and link events, served on GET /events for the live view. */
+  readonly events: LiveEvents;
   private readonly log: Logger;
   private readonly clock: Clock;
   private statusServer: Server | undefined;
@@ -105,10 +108,13 @@ export class Daemon {
       { logger: log.child({ component: 'api' }), clock: this.clock },
     );
     this.timings = new Timings(this.clock);
-    this.bridge = new Bridge(this.api, log.child({ component: 'bridge' }), {
-      now: () => this.clock.now(),
-      validation: this.timings.validation,
-    });
+    const events = (this.events = new LiveEvents(() => this.clock.now()));
+    this.bridge = new Bridge(
+      this.api,
+      log.child({ component: 'bridge' }),
+      { now: () => this.clock.now(), validation: this.timings.validation },
+      (id, dataType) => events.record({ kind: 'originated', id: id.toString(16), dataType }),
+    );
     this.p2p = createP2PNode(
       {
         host: config.p2pAddress.host,
@@ -134,6 +140,9 @@ export class Daemon {
       },
     );
     this.timings.watchJoins(this.p2p);
+    this.p2p.on('item', (item) => events.record({ kind: 'received', id: item.messageId.toString(16), dataType: item.dataType, from: item.from }));
+    this.p2p.on('neighbour-up', (peer) => events.record({ kind: 'link-up', peer: formatPeerAddress(peer) }));
+    this.p2p.on('neighbour-down', (peer) => events.record({ kind: 'link-down', peer: formatPeerAddress(peer) }));
     this.flow = new AnnounceFlow(this.api, this.p2p, this.clock);
     this.bridge.attach(this.p2p, this.flow);
   }
@@ -193,7 +202,9 @@ export class Daemon {
   /** What GET /status returns: neighbours, known peers, every counter and the config in force. */
   status(): Record<string, unknown> {
     const { warnings: _warnings, ...config } = this.config;
+    const self = this.p2p.address;
     return {
+      address: self ? formatPeerAddress(self) : this.config.p2pAddress.text,
       neighbours: this.p2p.neighbourDetails().map((n) => ({
         address: formatPeerAddress(n.address),
         direction: n.direction,
@@ -202,13 +213,18 @@ export class Daemon {
         items_out: n.itemsOut,
       })),
       known_peers: this.p2p.stats().knownPeers,
+      modules: this.api.modules().map((m) => ({ remote: m.remote, data_types: m.dataTypes })),
       counters: this.stats(),
       config,
     };
   }
 
   private async startStatusServer(host: string, port: number): Promise<void> {
-    const server = createStatusServer({ registry: createMetrics(this, [this.timings.validation, this.timings.join]), status: () => this.status() });
+    const server = createStatusServer({
+      registry: createMetrics(this, [this.timings.validation, this.timings.join]),
+      status: () => this.status(),
+      events: (after) => this.events.after(after),
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host, port }, () => {
