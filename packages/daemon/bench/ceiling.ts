@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeModule, FakePeer, waitFor } from '@gossip5/testkit';
 import type { Repeats } from './lib/repeat.js';
-import { LocalNetwork } from '../harness/local-network.js';
+import { LocalNetwork, STATUS_POLL_MS } from '../harness/local-network.js';
 import { findProfile, summariseProfile, type ProfileSummary } from './lib/cpuprofile.js';
 import { LightPeer } from './lib/light-peer.js';
 import { cpuMs, rssBytes } from './lib/proc.js';
@@ -103,13 +103,15 @@ export async function runCeiling(o: CeilingOptions): Promise<CeilingResult> {
       await fake.handshake();
       peers.push(new LightPeer(fake));
     }
-    await waitFor(() => node.neighbours.size === o.neighbours, { what: `${o.neighbours} neighbours`, timeoutMs: 20_000 });
+    await waitFor(async () => (await node.refresh())?.neighbours.length === o.neighbours, {
+      what: `${o.neighbours} neighbours`,
+      timeoutMs: 20_000,
+      intervalMs: STATUS_POLL_MS,
+    });
     module = await FakeModule.connect(node.apiPort, '127.0.0.1', { policy: 'valid' });
     module.subscribe(DATA_TYPE);
     const m = module;
-    await waitFor(() => node.logs.some((l) => l.msg === 'module subscribed' && l.remote === m.localAddress), {
-      what: 'the module to be subscribed',
-    });
+    await node.waitForSubscription(m.localAddress, [DATA_TYPE]);
     const idle = await idleReading([node.pid], o.idleMs);
 
     const [sender, ...sinks] = peers as [LightPeer, ...LightPeer[]];

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FakeModule, waitFor } from '@gossip5/testkit';
 import type { GossipNotification } from '@gossip5/protocol';
 import type { Repeats } from './lib/repeat.js';
-import { LocalNetwork } from '../harness/local-network.js';
+import { LocalNetwork, STATUS_POLL_MS } from '../harness/local-network.js';
 import { addStats, p2pStats, type P2PFinalStats } from './lib/final-stats.js';
 import { idleReading, type IdleReading } from './lib/idle.js';
 import { cpuMs, cpuSplitMs, PeakSampler } from './lib/proc.js';
@@ -74,7 +74,7 @@ export interface DisseminationResult {
   loadSeconds: number;
   /** CPU of this benchmark process (the modules) over the batch, ms. */
   benchCpuMs: number;
-  /** `neighbour up` and `neighbour down` log lines, all nodes, from the first announce until quiet. */
+  /** Links that went up or down (the linksUp + linksDown counters of every node's /status), from the first announce until quiet. */
   linkChangesDuringLoad: number;
   drops: Record<string, number>;
   stats: P2PFinalStats;
@@ -100,25 +100,24 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
   const modules: FakeModule[] = [];
   try {
     const startSeconds = (performance.now() - t0) / 1000;
-    await waitFor(() => net.isConnected(), { what: 'the overlay to connect', timeoutMs: 60_000, intervalMs: 50 });
-    // Let the views fill: wait until no link went up or down for a second (at most 20 s).
+    await waitFor(() => net.connected(), { what: 'the overlay to connect', timeoutMs: 60_000, intervalMs: 50 });
+    // Let the views fill: wait until no link went up or down for a second (at most 20 s), as /status counts them.
+    const linkChanges = async () => {
+      await net.refresh();
+      return net.nodes.reduce((sum, d) => sum + (d.lastStatus ? d.lastStatus.counters.p2p.linksUp + d.lastStatus.counters.p2p.linksDown : 0), 0);
+    };
+    let seenChanges = await linkChanges();
     let lastChange = performance.now();
-    let loadPhase = false;
-    let linkChangesDuringLoad = 0;
-    for (const d of net.nodes) {
-      d.on('line', (l) => {
-        if (l.msg !== 'neighbour up' && l.msg !== 'neighbour down') return;
-        lastChange = performance.now();
-        if (loadPhase) linkChangesDuringLoad++;
-      });
-    }
     const settleUntil = performance.now() + 20_000;
-    await waitFor(() => performance.now() - lastChange > 1000 || performance.now() > settleUntil, {
-      what: 'the overlay to settle',
-      timeoutMs: 25_000,
-      intervalMs: 50,
-    });
-    await waitFor(() => net.isConnected(), { what: 'the overlay to be connected again', timeoutMs: 30_000, intervalMs: 50 });
+    await waitFor(
+      async () => {
+        const now = await linkChanges();
+        if (now !== seenChanges) [seenChanges, lastChange] = [now, performance.now()];
+        return performance.now() - lastChange > 1000 || performance.now() > settleUntil;
+      },
+      { what: 'the overlay to settle', timeoutMs: 25_000, intervalMs: 100 },
+    );
+    await waitFor(() => net.connected(), { what: 'the overlay to be connected again', timeoutMs: 30_000, intervalMs: 50 });
     const connectSeconds = (performance.now() - t0) / 1000 - startSeconds;
     const degrees = net.nodes.map((d) => d.neighbours.size);
 
@@ -143,10 +142,7 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
       mod.subscribe(DATA_TYPE);
       modules.push(mod);
     }
-    await waitFor(
-      () => net.nodes.every((d, i) => d.logs.some((l) => l.msg === 'module subscribed' && l.remote === modules[i]!.localAddress)),
-      { what: 'every module to be subscribed', timeoutMs: 20_000 },
-    );
+    await Promise.all(net.nodes.map((d, i) => d.waitForSubscription(modules[i]!.localAddress, [DATA_TYPE], 20_000)));
     const pids = net.nodes.map((d) => d.pid);
     const idle = await idleReading(pids, o.idleMs);
     o.log(
@@ -165,7 +161,7 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
       return data;
     };
     const first = performance.now();
-    loadPhase = true;
+    const changesBeforeLoad = await linkChanges();
     if (o.pace > 0) {
       let k = 0;
       while (k < m) {
@@ -200,7 +196,7 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
       { what: 'the network to be quiet', timeoutMs: 30_000 },
     ).catch(() => undefined);
     const loadSeconds = (performance.now() - first) / 1000;
-    loadPhase = false;
+    const linkChangesDuringLoad = (await linkChanges()) - changesBeforeLoad;
     const cpuAfter = pids.map(cpuMs);
     const splitAfter = pids.map(cpuSplitMs);
     const kernel = splitAfter.reduce((a, x, i) => a + (x?.system ?? 0) - (splitBefore[i]?.system ?? 0), 0);

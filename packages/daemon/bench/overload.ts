@@ -11,7 +11,7 @@
 import { connect } from 'node:net';
 import { encodeMessage, MessageType } from '@gossip5/protocol';
 import { FakeModule, FakePeer, waitFor } from '@gossip5/testkit';
-import { LocalNetwork, type DaemonProcess } from '../harness/local-network.js';
+import { LocalNetwork, STATUS_POLL_MS, type DaemonProcess } from '../harness/local-network.js';
 import { LightPeer } from './lib/light-peer.js';
 import { rssBytes } from './lib/proc.js';
 
@@ -55,7 +55,7 @@ const mib = (b: number) => b / MiB;
 /** Two daemons of degree 1, linked to each other. */
 async function twoLinkedNodes(o: OverloadOptions): Promise<LocalNetwork> {
   const net = await LocalNetwork.start({ n: 2, degree: 1, logLevel: 'info', daemonMain: o.daemonMain });
-  await waitFor(() => net.isConnected(), { what: 'the two nodes to link', timeoutMs: 30_000 }).catch(async (err: unknown) => {
+  await waitFor(() => net.connected(), { what: 'the two nodes to link', timeoutMs: 30_000, intervalMs: STATUS_POLL_MS }).catch(async (err: unknown) => {
     await net.stop();
     throw err;
   });
@@ -108,7 +108,9 @@ async function announceFlatOut(apiPort: number, count: number, dataBytes: number
 }
 
 async function subscribed(node: DaemonProcess, count: number): Promise<void> {
-  await waitFor(() => node.logs.filter((l) => l.msg === 'module subscribed').length >= count, { what: 'subscriptions', timeoutMs: 10_000 });
+  // Subscriptions (module, data type) as the node's /status lists them.
+  const listed = async () => ((await node.refresh())?.modules ?? []).reduce((sum, m) => sum + m.data_types.length, 0);
+  await waitFor(async () => (await listed()) >= count, { what: 'subscriptions', timeoutMs: 10_000, intervalMs: STATUS_POLL_MS });
 }
 
 function dropsOf(stats: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -203,7 +205,7 @@ async function floodCase(o: OverloadOptions): Promise<OverloadCase> {
     const fake = await FakePeer.connect({ host: '127.0.0.1', port: node.p2pPort });
     await fake.handshake();
     const peer = new LightPeer(fake);
-    await waitFor(() => node.neighbours.size === 1, { what: 'the neighbour', timeoutMs: 20_000 });
+    await waitFor(async () => (await node.refresh())?.neighbours.length === 1, { what: 'the neighbour', timeoutMs: 20_000, intervalMs: STATUS_POLL_MS });
     const module = await FakeModule.connect(node.apiPort, '127.0.0.1', { policy: 'valid' });
     module.subscribe(DATA_TYPE);
     await subscribed(node, 1);

@@ -1,7 +1,9 @@
 /**
  * Starts real gossip daemon processes on 127.0.0.1 with free ports, for the
- * end-to-end tests, `pnpm demo` and the benchmarks. It reads each daemon's JSON
- * log lines from stdout to learn when it started and which neighbours it has.
+ * end-to-end tests, `pnpm demo` and the benchmarks. Every node gets a status port
+ * (metrics_address): its neighbours and subscriptions are read from GET /status,
+ * never from the wording of log lines. The JSON log lines are kept for tests
+ * that check logging itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -10,12 +12,24 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@gossip5/testkit';
+import { freePort, waitFor } from '@gossip5/testkit';
 
 export const DAEMON_MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
 
 /** Lines of log kept per node (a test harness must be bounded too). */
 export const MAX_LOG_LINES = 20_000;
+
+/** How often waits on a node's /status poll it. */
+export const STATUS_POLL_MS = 25;
+
+/** The part of a daemon's GET /status the harness reads. */
+export interface NodeStatus {
+  address: string;
+  neighbours: Array<{ address: string; direction: string; items_in: number; items_out: number }>;
+  known_peers: number;
+  modules: Array<{ remote: string; data_types: number[] }>;
+  counters: { p2p: { linksUp: number; linksDown: number; itemsStoppedInvalid: number; [counter: string]: unknown }; [part: string]: unknown };
+}
 
 /** Tries to start one node when its ports were taken between choosing and binding them. */
 export const START_ATTEMPTS = 3;
@@ -66,7 +80,10 @@ export class DaemonProcess extends EventEmitter {
 
   readonly logs: LogLine[] = [];
   readonly stderr: string[] = [];
+  /** The neighbours' P2P addresses as of the last `refresh()` (GET /status). */
   readonly neighbours = new Set<string>();
+  /** The last GET /status read by `refresh()`. */
+  lastStatus: NodeStatus | undefined;
   exitCode: number | null | undefined;
   /** The `stats` of the last `gossip daemon stopped` line (kept even when `logs` is full). */
   finalStats: Record<string, unknown> | undefined;
@@ -82,6 +99,8 @@ export class DaemonProcess extends EventEmitter {
     args: string[],
     nodeArgs: string[] = [],
     main: string = DAEMON_MAIN,
+    /** The port of its metrics_address, when the config sets one (LocalNetwork always does). */
+    readonly statusPort?: number,
   ) {
     super();
     this.child = spawn(process.execPath, [...nodeArgs, main, '-c', configPath, ...args], {
@@ -119,8 +138,6 @@ export class DaemonProcess extends EventEmitter {
         line = { msg: text };
       }
       if (this.logs.length < MAX_LOG_LINES) this.logs.push(line);
-      if (line.msg === 'neighbour up' && typeof line.peer === 'string') this.neighbours.add(line.peer);
-      if (line.msg === 'neighbour down' && typeof line.peer === 'string') this.neighbours.delete(line.peer);
       if (line.msg === 'gossip daemon stopped' && typeof line.stats === 'object' && line.stats !== null) {
         this.finalStats = line.stats as Record<string, unknown>;
       }
@@ -139,6 +156,40 @@ export class DaemonProcess extends EventEmitter {
     return `127.0.0.1:${this.p2pPort}`;
   }
 
+  /** GET /status of this node (it must have a status port). */
+  async status(): Promise<NodeStatus> {
+    if (this.statusPort === undefined) throw new Error(`${this.name} has no status port (metrics_address)`);
+    const res = await fetch(`http://127.0.0.1:${this.statusPort}/status`);
+    if (res.status !== 200) throw new Error(`${this.name}: GET /status answered ${res.status}`);
+    return (await res.json()) as NodeStatus;
+  }
+
+  /** Read /status into `neighbours` and `lastStatus`; undefined (and nothing changed) when it does not answer. */
+  async refresh(): Promise<NodeStatus | undefined> {
+    if (this.exitCode !== undefined) return undefined;
+    let status: NodeStatus;
+    try {
+      status = await this.status();
+    } catch {
+      return undefined;
+    }
+    this.lastStatus = status;
+    this.neighbours.clear();
+    for (const n of status.neighbours) this.neighbours.add(n.address);
+    return status;
+  }
+
+  /** Wait until the module connected from `remote` is subscribed to every type in `types`, as /status says. */
+  async waitForSubscription(remote: string, types: number[], timeoutMs = 10_000): Promise<void> {
+    await waitFor(
+      async () => {
+        const m = (await this.refresh())?.modules.find((x) => x.remote === remote);
+        return m !== undefined && types.every((t) => m.data_types.includes(t));
+      },
+      { what: `${this.name} to list ${remote} as subscribed to ${types.join(',') || 'nothing'}`, timeoutMs, intervalMs: STATUS_POLL_MS },
+    );
+  }
+
   /** Send a signal (default SIGTERM) and wait for the exit code. */
   async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (this.exitCode === undefined) this.child.kill(signal);
@@ -153,7 +204,13 @@ export interface LocalNetworkOptions extends NodeOptions {
 }
 
 /** Write one INI for a node. */
-export function iniText(p2pPort: number, apiPort: number, bootstrapperPort: number | undefined, o: NodeOptions): string {
+export function iniText(
+  p2pPort: number,
+  apiPort: number,
+  bootstrapperPort: number | undefined,
+  o: NodeOptions,
+  statusPort?: number,
+): string {
   const lines = [
     '[gossip]',
     `cache_size = ${o.cacheSize ?? 1000}`,
@@ -164,6 +221,7 @@ export function iniText(p2pPort: number, apiPort: number, bootstrapperPort: numb
     `pow_difficulty = ${o.powDifficulty ?? 8}`,
   ];
   if (bootstrapperPort !== undefined) lines.push(`bootstrapper = 127.0.0.1:${bootstrapperPort}`);
+  if (statusPort !== undefined) lines.push(`metrics_address = 127.0.0.1:${statusPort}`);
   for (const [k, v] of Object.entries(o.extra ?? {})) lines.push(`${k} = ${String(v)}`);
   return `${lines.join('\n')}\n`;
 }
@@ -185,13 +243,14 @@ export class LocalNetwork {
       const spawnNode = async (i: number, bootstrapperPort: number | undefined) => {
         const p2pPort = await freePort();
         const apiPort = await freePort();
+        const statusPort = await freePort();
         const file = join(dir, `node${i}.ini`);
-        await writeFile(file, iniText(p2pPort, apiPort, bootstrapperPort, options));
+        await writeFile(file, iniText(p2pPort, apiPort, bootstrapperPort, options, statusPort));
         const args = ['--log-level', options.logLevel ?? 'info'];
         if (options.validationTimeout !== undefined) args.push('-v', String(options.validationTimeout));
         if (options.spreadSuppression !== undefined) args.push('-s', String(options.spreadSuppression));
         const nodeArgs = typeof options.nodeArgs === 'function' ? options.nodeArgs(i) : options.nodeArgs;
-        const node = new DaemonProcess(`node${i}`, file, apiPort, p2pPort, args, nodeArgs, options.daemonMain);
+        const node = new DaemonProcess(`node${i}`, file, apiPort, p2pPort, args, nodeArgs, options.daemonMain, statusPort);
         nodes[i] = node;
         return node;
       };
@@ -222,7 +281,18 @@ export class LocalNetwork {
     }
   }
 
-  /** True when every live node has a neighbour and the neighbour graph (as logged) is connected. */
+  /** Read every live node's /status (see DaemonProcess.refresh). */
+  async refresh(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.refresh()));
+  }
+
+  /** `refresh()`, then `isConnected()`: for `waitFor(() => net.connected(), { intervalMs: STATUS_POLL_MS })`. */
+  async connected(): Promise<boolean> {
+    await this.refresh();
+    return this.isConnected();
+  }
+
+  /** True when every live node has a neighbour and the neighbour graph (as of the last refresh) is connected. */
   isConnected(): boolean {
     const live = this.nodes.filter((n) => n.exitCode === undefined);
     if (live.length <= 1) return true;

@@ -55,10 +55,10 @@ test('GET /events: the link, the item originated on A and received on B from A; 
     modules.push(ma, mb);
     mb.subscribe(9);
     mb.subscribe(3);
-    const sb = await waitFor(async () => {
+    const sb = (await waitFor(async () => {
       const s = await getJson<Status>(`${b.base}/status`);
       return s.modules.some((m) => m.remote === mb.localAddress && m.data_types.length === 2) && s;
-    }, { what: 'the subscriptions in /status', intervalMs: 20 });
+    }, { what: 'the subscriptions in /status', intervalMs: 20 })) as Status;
     assert.equal(sb.modules.find((m) => m.remote === mb.localAddress)!.data_types, [3, 9]);
     assert.is(sb.address, `127.0.0.1:${b.p2p}`);
 

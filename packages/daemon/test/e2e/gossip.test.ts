@@ -4,22 +4,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FakeModule, waitFor, type ValidationPolicy } from '@gossip5/testkit';
-import { LocalNetwork, type DaemonProcess } from '../../harness/local-network.js';
+import { LocalNetwork, STATUS_POLL_MS, type DaemonProcess } from '../../harness/local-network.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
-/** Connect a module to `node`, subscribe it to `types`, and wait until the daemon has registered them. */
+/** Connect a module to `node`, subscribe it to `types`, and wait until the daemon's /status lists them. */
 async function moduleOn(node: DaemonProcess, types: number[], policy: ValidationPolicy = 'valid'): Promise<FakeModule> {
   const m = await FakeModule.connect(node.apiPort, '127.0.0.1', { policy });
   for (const t of types) m.subscribe(t);
-  await waitFor(
-    () =>
-      types.every((t) =>
-        node.logs.some((l) => l.msg === 'module subscribed' && l.remote === m.localAddress && l.dataType === t),
-      ),
-    { what: `${node.name} to register ${m.localAddress} for ${types.join(',')}` },
-  );
+  await node.waitForSubscription(m.localAddress, types);
   return m;
 }
 
@@ -39,7 +33,7 @@ test('three daemons: subscribers on nodes 1 and 2 each get exactly one NOTIFICAT
   const net = await LocalNetwork.start({ n: 3, degree: 4, logLevel: 'debug', validationTimeout: 5 });
   const modules: FakeModule[] = [];
   try {
-    await waitFor(() => net.isConnected(), { what: 'a connected overlay', timeoutMs: 20_000 });
+    await waitFor(() => net.connected(), { what: 'a connected overlay', timeoutMs: 20_000, intervalMs: STATUS_POLL_MS });
     const [n0, n1, n2] = net.nodes as [DaemonProcess, DaemonProcess, DaemonProcess];
 
     // (a) node 0's module is not subscribed and announces; nodes 1 and 2 subscribe to type 1 and validate.
@@ -71,10 +65,8 @@ test('three daemons: subscribers on nodes 1 and 2 each get exactly one NOTIFICAT
       assert.is(m.notifications.filter((n) => decode(n.data) === 'rejected').length, 1, 'exactly once');
     }
     for (const n of [n1, n2]) {
-      assert.ok(
-        n.logs.some((l) => l.msg === 'network item delivered' && l.verdict === 'invalid'),
-        `${n.name} reached an invalid verdict`,
-      );
+      const { p2p } = (await n.status()).counters;
+      assert.ok(p2p.itemsStoppedInvalid >= 1, `${n.name} stopped an item on an invalid verdict`);
     }
 
     // (c) a module subscribed only to type 5 never sees type 4.
@@ -97,7 +89,7 @@ test('ten daemons: 100 items from one node reach every subscriber exactly once',
   const net = await LocalNetwork.start({ n: 10, degree: 4, logLevel: 'info', extra: { shuffle_interval: 3 } });
   const modules: FakeModule[] = [];
   try {
-    await waitFor(() => net.isConnected(), { what: 'a connected overlay', timeoutMs: 45_000 });
+    await waitFor(() => net.connected(), { what: 'a connected overlay', timeoutMs: 45_000, intervalMs: STATUS_POLL_MS });
     for (const node of net.nodes) modules.push(await moduleOn(node, [7]));
     const [origin, ...others] = modules as [FakeModule, ...FakeModule[]];
     for (let i = 0; i < 100; i++) origin.announce({ ttl: 0, dataType: 7, data: text(`item ${i}`) });
@@ -125,12 +117,13 @@ test('ten daemons, degree 2, ttl 1: an item reaches only the origin\'s neighbour
   const net = await LocalNetwork.start({ n: 10, degree: 2, logLevel: 'info' });
   const modules: FakeModule[] = [];
   try {
-    await waitFor(() => net.nodes.every((n) => n.neighbours.size === 2), {
+    await waitFor(async () => (await net.refresh(), net.nodes.every((n) => n.neighbours.size === 2)), {
       what: 'every view full (2 neighbours each)',
       timeoutMs: 30_000,
+      intervalMs: STATUS_POLL_MS,
     });
     for (const node of net.nodes) modules.push(await moduleOn(node, [3]));
-    // The parts of the overlay, as the daemons logged them: where an unlimited item can go.
+    // The parts of the overlay, as the daemons' /status said: where an unlimited item can go.
     const componentOf = (start: DaemonProcess) => {
       const seen = new Set([start.p2pAddress]);
       for (let grew = true; grew; ) {
