@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FakeModule, waitFor } from '@gossip5/testkit';
 import type { GossipNotification } from '@gossip5/protocol';
 import type { Repeats } from './lib/repeat.js';
-import { LocalNetwork, STATUS_POLL_MS } from '../harness/local-network.js';
+import { LocalNetwork } from '../harness/local-network.js';
 import { addStats, p2pStats, type P2PFinalStats } from './lib/final-stats.js';
 import { idleReading, type IdleReading } from './lib/idle.js';
 import { cpuMs, cpuSplitMs, PeakSampler } from './lib/proc.js';

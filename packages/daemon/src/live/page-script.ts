@@ -177,7 +177,8 @@ export const LIVE_SCRIPT = String.raw`
     var code = document.createElement('code');
     code.textContent = it.id;
     var small = document.createElement('small');
-    small.textContent = 'type ' + it.dataType + ' \u00b7 ' + reached + ' node' + (reached === 1 ? '' : 's') + ' in ' + depth + ' hop' + (depth === 1 ? '' : 's');
+    var origin = it.origin && nodes.get(it.origin);
+    small.textContent = (origin ? 'from ' + origin.name.textContent + ' \u00b7 ' : '') + 'type ' + it.dataType + ' \u00b7 ' + reached + ' node' + (reached === 1 ? '' : 's') + ' in ' + depth + ' hop' + (depth === 1 ? '' : 's');
     it.el.appendChild(code);
     it.el.appendChild(small);
   }
