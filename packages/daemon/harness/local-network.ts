@@ -53,6 +53,12 @@ export interface NodeOptions {
   nodeArgs?: string[] | ((index: number) => string[]);
   /** The daemon's entry script (default DAEMON_MAIN, this package's dist/main.js): another build, for A/B runs. */
   daemonMain?: string;
+  /**
+   * Start each daemon in a process group of its own, so a Ctrl-C at the terminal reaches only the
+   * caller, which then stops them with one SIGTERM (a second signal would cut their stop short).
+   * They still stop by themselves if the caller dies (GOSSIP5_WATCH_PARENT=1). For `pnpm demo`.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface LogLine {
@@ -101,11 +107,13 @@ export class DaemonProcess extends EventEmitter {
     main: string = DAEMON_MAIN,
     /** The port of its metrics_address, when the config sets one (LocalNetwork always does). */
     readonly statusPort?: number,
+    ownProcessGroup = false,
   ) {
     super();
     this.child = spawn(process.execPath, [...nodeArgs, main, '-c', configPath, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: childEnv({ INIT_CWD: dirname(configPath) }),
+      env: childEnv({ INIT_CWD: dirname(configPath), ...(ownProcessGroup ? { GOSSIP5_WATCH_PARENT: '1' } : {}) }),
+      detached: ownProcessGroup,
     });
     DaemonProcess.live.add(this);
     // 'close' rather than 'exit': it comes after stdout was read to the end, so the last log line is in.
@@ -250,7 +258,7 @@ export class LocalNetwork {
         if (options.validationTimeout !== undefined) args.push('-v', String(options.validationTimeout));
         if (options.spreadSuppression !== undefined) args.push('-s', String(options.spreadSuppression));
         const nodeArgs = typeof options.nodeArgs === 'function' ? options.nodeArgs(i) : options.nodeArgs;
-        const node = new DaemonProcess(`node${i}`, file, apiPort, p2pPort, args, nodeArgs, options.daemonMain, statusPort);
+        const node = new DaemonProcess(`node${i}`, file, apiPort, p2pPort, args, nodeArgs, options.daemonMain, statusPort, options.ownProcessGroup);
         nodes[i] = node;
         return node;
       };

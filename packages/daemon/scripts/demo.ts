@@ -68,7 +68,7 @@ const ms = () => (performance.now() - t0).toFixed(0).padStart(6);
 const say = (line: string) => console.log(`[${ms()} ms] ${line}`);
 
 say(`starting ${n} gossip daemons on 127.0.0.1 (node0 is the bootstrapper)`);
-const net = await LocalNetwork.start({ n, degree: Number(values.degree), logLevel: 'info' });
+const net = await LocalNetwork.start({ n, degree: Number(values.degree), logLevel: 'info', ownProcessGroup: true });
 const modules: FakeModule[] = [];
 let live: LiveServer | undefined;
 let status = 0;

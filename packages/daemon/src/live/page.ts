@@ -49,7 +49,7 @@ aside h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; co
 .item code { color: var(--hop); } .item small { color: var(--dim); display: block; }
 .link { stroke: var(--line); stroke-width: 2; }
 .link.hop { stroke: var(--hop); stroke-width: 3; }
-.node circle { fill: var(--node); stroke: #000; stroke-width: 1.5; transition: fill .25s; }
+.node circle { fill: var(--node); stroke: #000; stroke-width: 1.5; transition: fill .12s; }
 .node.reached circle { fill: var(--reached); }
 .node.origin circle { fill: var(--origin); }
 .node.remote circle { fill: none; stroke: var(--dim); stroke-dasharray: 4 3; }
