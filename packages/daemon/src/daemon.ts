@@ -113,7 +113,8 @@ export class Daemon {
       this.api,
       log.child({ component: 'bridge' }),
       { now: () => this.clock.now(), validation: this.timings.validation },
-      (id, dataType) => events.record({ kind: 'originated', id: id.toString(16), dataType }),
+      // Events are only kept when there is a status port to serve them.
+      config.metricsAddress ? (id, dataType) => events.record({ kind: 'originated', id: id.toString(16), dataType }) : undefined,
     );
     this.p2p = createP2PNode(
       {
@@ -140,9 +141,11 @@ export class Daemon {
       },
     );
     this.timings.watchJoins(this.p2p);
-    this.p2p.on('item', (item) => events.record({ kind: 'received', id: item.messageId.toString(16), dataType: item.dataType, from: item.from }));
-    this.p2p.on('neighbour-up', (peer) => events.record({ kind: 'link-up', peer: formatPeerAddress(peer) }));
-    this.p2p.on('neighbour-down', (peer) => events.record({ kind: 'link-down', peer: formatPeerAddress(peer) }));
+    if (config.metricsAddress) {
+      this.p2p.on('item', (item) => events.record({ kind: 'received', id: item.messageId.toString(16), dataType: item.dataType, from: item.from }));
+      this.p2p.on('neighbour-up', (peer) => events.record({ kind: 'link-up', peer: formatPeerAddress(peer) }));
+      this.p2p.on('neighbour-down', (peer) => events.record({ kind: 'link-down', peer: formatPeerAddress(peer) }));
+    }
     this.flow = new AnnounceFlow(this.api, this.p2p, this.clock);
     this.bridge.attach(this.p2p, this.flow);
   }

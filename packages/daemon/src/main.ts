@@ -9,6 +9,11 @@ import { packageVersion } from './version.js';
 
 /** A stop that takes longer than this is cut short (exit 1), so a stuck socket cannot keep the process alive. */
 const SHUTDOWN_DEADLINE_MS = 5_000;
+/**
+ * A signal this soon after the first is the same stop relayed (pnpm forwards the group's SIGTERM to
+ * its child, so a daemon under pnpm gets it twice): ignored. A later one means "exit now".
+ */
+const REPEATED_SIGNAL_GRACE_MS = 1_000;
 
 /** After a second signal, the last log lines get this long to leave. */
 const SECOND_SIGNAL_FLUSH_MS = 100;
@@ -67,14 +72,17 @@ async function main(): Promise<void> {
   const exit = (status: number) => void root.flush(clock).then(() => process.exit(status));
 
   let signalled = false;
+  let firstSignalAt = 0;
   let stopWatch = () => {};
   const shutdown = (signal: NodeJS.Signals | 'parent-exited') => {
     if (signalled) {
+      if (clock.now() - firstSignalAt < REPEATED_SIGNAL_GRACE_MS) return;
       log.warn({ signal }, 'second signal: exiting at once');
       void root.flush(clock, SECOND_SIGNAL_FLUSH_MS).then(() => process.exit(1));
       return;
     }
     signalled = true;
+    firstSignalAt = clock.now();
     log.info({ signal }, 'shutting down');
     stopWatch();
     clock.setTimeout(() => {
