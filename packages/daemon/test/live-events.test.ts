@@ -1,10 +1,9 @@
 /** The live view's feed: the bounded event ring, and GET /events, / and /status of two daemons run in process. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import pino from 'pino';
 import { FakeModule, freePort, waitFor } from '@gossip5/testkit';
 import { parseConfig } from '../src/config.js';
-import { Daemon } from '../src/daemon.js';
+import { createGossipDaemon, type Daemon } from '../src/daemon.js';
 import { LIVE_EVENTS_LIMIT, LiveEvents, type EventsPage } from '../src/live/events.js';
 
 test('the ring keeps the last `limit` events, numbered, and says how many a late poller missed', () => {
@@ -36,7 +35,7 @@ api_address = 127.0.0.1:${api}
 metrics_address = 127.0.0.1:${metrics}
 ${bootstrapper ? `bootstrapper = 127.0.0.1:${bootstrapper}` : ''}
 `;
-  const d = new Daemon(await parseConfig(text, '/etc/gossip/live.ini', {}), pino({ level: 'silent' }));
+  const d = createGossipDaemon(await parseConfig(text, '/etc/gossip/live.ini', {}));
   await d.start();
   return { d, p2p, api, base: `http://127.0.0.1:${metrics}` };
 }
