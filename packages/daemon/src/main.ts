@@ -6,14 +6,10 @@ import { systemClock } from './clock.js';
 import { createRootLogger } from './logger.js';
 import { shouldWatchParent, watchParent } from './parent-watch.js';
 import { packageVersion } from './version.js';
+import { StopSignals } from './stop-signals.js';
 
 /** A stop that takes longer than this is cut short (exit 1), so a stuck socket cannot keep the process alive. */
 const SHUTDOWN_DEADLINE_MS = 5_000;
-/**
- * A signal this soon after the first is the same stop relayed (pnpm forwards the group's SIGTERM to
- * its child, so a daemon under pnpm gets it twice): ignored. A later one means "exit now".
- */
-const REPEATED_SIGNAL_GRACE_MS = 1_000;
 
 /** After a second signal, the last log lines get this long to leave. */
 const SECOND_SIGNAL_FLUSH_MS = 100;
@@ -71,18 +67,16 @@ async function main(): Promise<void> {
   /** Exit once the log lines are out (or stdout is gone, or LOG_FLUSH_MS passed). */
   const exit = (status: number) => void root.flush(clock).then(() => process.exit(status));
 
-  let signalled = false;
-  let firstSignalAt = 0;
+  const signals = new StopSignals(clock);
   let stopWatch = () => {};
   const shutdown = (signal: NodeJS.Signals | 'parent-exited') => {
-    if (signalled) {
-      if (clock.now() - firstSignalAt < REPEATED_SIGNAL_GRACE_MS) return;
+    const action = signals.next();
+    if (action === 'ignore') return;
+    if (action === 'exit-now') {
       log.warn({ signal }, 'second signal: exiting at once');
       void root.flush(clock, SECOND_SIGNAL_FLUSH_MS).then(() => process.exit(1));
       return;
     }
-    signalled = true;
-    firstSignalAt = clock.now();
     log.info({ signal }, 'shutting down');
     stopWatch();
     clock.setTimeout(() => {
