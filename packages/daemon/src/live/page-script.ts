@@ -195,7 +195,8 @@ export const LIVE_SCRIPT = String.raw`
       var hop = h.get(addr), at = current ? current.shownAt + (hop || 0) * HOP_MS : 0;
       var reached = hop !== undefined && now >= at;
       n.el.classList.toggle('reached', reached);
-      n.el.classList.toggle('origin', reached && hop === 0);
+      // The origin if known; a sender this page knows nothing more about is hop 0 but not drawn as the origin.
+      n.el.classList.toggle('origin', reached && addr === current.origin);
       n.hop.textContent = reached ? String(hop) : '';
       if (reached) { lit++; n.el.setAttribute('data-hop', String(hop)); } else n.el.removeAttribute('data-hop');
       var r = current && current.receipts.get(addr), from = r && nodes.get(r.from);

@@ -52,7 +52,9 @@ aside h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; co
 .node circle { fill: var(--node); stroke: #000; stroke-width: 1.5; transition: fill .12s; }
 .node.reached circle { fill: var(--reached); }
 .node.origin circle { fill: var(--origin); }
-.node.remote circle { fill: none; stroke: var(--dim); stroke-dasharray: 4 3; }
+.node.remote circle { fill: var(--bg); stroke: var(--dim); stroke-dasharray: 4 3; }
+.node.remote.reached circle { fill: var(--reached); }
+.node.remote.origin circle { fill: var(--origin); }
 .node.down circle { fill: var(--down); }
 .node text { fill: var(--text); text-anchor: middle; pointer-events: none; }
 .node .hopno { font-weight: 700; fill: #0b0f13; }
