@@ -28,3 +28,9 @@ export const FRAME_POOL_MAX_FRAME = 2 * 1024;
  * at most 64 bytes on its heap, which is cheaper than a slab view.
  */
 export const FRAME_POOL_MIN_FRAME = 65;
+/** Bytes of one IHAVE entry: message_id (8) and ttl (1). */
+export const IHAVE_ENTRY_SIZE = 9;
+/** Most entries one IHAVE frame can hold: (65535 - 4 - 2) / 9. */
+export const MAX_IHAVE_ENTRIES = Math.floor((MAX_FRAME_SIZE - HEADER_SIZE - 2) / IHAVE_ENTRY_SIZE); // 7281
+/** Most ids one GRAFT frame can hold: (65535 - 4 - 2) / 8. */
+export const MAX_GRAFT_IDS = Math.floor((MAX_FRAME_SIZE - HEADER_SIZE - 2) / 8); // 8191

@@ -80,6 +80,9 @@ const NAMES: Record<number, string> = {
   509: 'PUSH',
   510: 'PING',
   511: 'PEER NOTIFICATION',
+  512: 'IHAVE',
+  513: 'GRAFT',
+  514: 'PRUNE',
 };
 
 /** Human-readable name of a message type, as the spec spells it ("GOSSIP ANNOUNCE"). */

@@ -1,11 +1,15 @@
-export { MessageType } from './types.js';
+export { HelloFlag, MessageType } from './types.js';
 export type {
   ApiMessage,
   GossipAnnounce,
   GossipNotification,
   GossipNotify,
   GossipValidation,
+  Graft,
   Hello,
+  IHave,
+  IHaveEntry,
+  LazyPushMessage,
   Message,
   MessageOf,
   P2PMessage,
@@ -14,13 +18,17 @@ export type {
   PeerRequest,
   PeerResponse,
   Ping,
+  Prune,
   Push,
   VerificationRequest,
   VerificationResponse,
 } from './types.js';
 export {
   HEADER_SIZE,
+  IHAVE_ENTRY_SIZE,
   MAX_API_DATA,
+  MAX_GRAFT_IDS,
+  MAX_IHAVE_ENTRIES,
   MAX_FRAME_SIZE,
   MAX_ITEM_DATA,
   NONCE_SIZE,

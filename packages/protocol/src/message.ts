@@ -10,6 +10,7 @@ import {
   verificationRequest,
   verificationResponse,
 } from './codecs/p2p.js';
+import { graft, ihave, prune } from './codecs/lazy.js';
 import { HEADER_SIZE, MAX_FRAME_SIZE } from './constants.js';
 import { ErrorCode, ProtocolError } from './errors.js';
 import { allocFrame } from './frame-pool.js';
@@ -28,6 +29,9 @@ const CODECS: ReadonlyArray<Codec<Message>> = [
   push,
   ping,
   peerNotification,
+  ihave,
+  graft,
+  prune,
 ] as ReadonlyArray<Codec<Message>>;
 
 const FIRST_TYPE = 500;
@@ -36,7 +40,7 @@ function codecFor(type: number): Codec<Message> | undefined {
   return CODECS[type - FIRST_TYPE];
 }
 
-/** True when `type` is one of the twelve message types this package knows. */
+/** True when `type` is one of the fifteen message types (500-514) this package knows. */
 export function isKnownType(type: number): boolean {
   return codecFor(type) !== undefined;
 }

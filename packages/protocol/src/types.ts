@@ -1,4 +1,4 @@
-/** Message type numbers: API 500-503 (VoidPhone specification), P2P 504-511 (Gossip-5). */
+/** Message type numbers: API 500-503 (VoidPhone specification), P2P 504-511 (Gossip-5), extensions 512-514 (lazy push). */
 export const MessageType = {
   GossipAnnounce: 500,
   GossipNotify: 501,
@@ -12,6 +12,18 @@ export const MessageType = {
   Push: 509,
   Ping: 510,
   PeerNotification: 511,
+  IHave: 512,
+  Graft: 513,
+  Prune: 514,
+} as const;
+
+/**
+ * HELLO flag bits (the flags byte of HELLO, echoed by the listener in the flags byte of
+ * VERIFICATION REQUEST). A capability is used on a link only when both ends set its bit.
+ */
+export const HelloFlag = {
+  /** Bit 0: lazy push (IHAVE 512, GRAFT 513, PRUNE 514). */
+  LazyPush: 0x01,
 } as const;
 
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
@@ -68,6 +80,11 @@ export interface VerificationRequest {
   difficulty: number;
   /** 16 bytes. */
   nonce: Uint8Array;
+  /**
+   * The listener's HELLO flag bits (`HelloFlag`), in what was a reserved byte: a peer that predates
+   * them sends 0. Encoded as 0 when absent; always present when decoded.
+   */
+  flags?: number;
 }
 
 export interface VerificationResponse {
@@ -84,6 +101,8 @@ export interface Hello {
   type: typeof MessageType.Hello;
   /** Always 1; a decoder rejects any other version. */
   version: 1;
+  /** Capability bits of the sender (`HelloFlag`), u8. Encoded as 0 when absent; always present when decoded. */
+  flags?: number;
   address: PeerAddress;
 }
 
@@ -112,6 +131,33 @@ export interface PeerNotification {
   data: Uint8Array;
 }
 
+/** One id of an IHAVE: an item the sender holds and would forward with `ttl`. */
+export interface IHaveEntry {
+  /** 64-bit message id as an unsigned bigint. */
+  messageId: bigint;
+  /** The ttl the item would arrive with if pulled (0 = unlimited). */
+  ttl: number;
+}
+
+/** 512: ids of items the sender accepted, offered instead of the items themselves (lazy push). */
+export interface IHave {
+  type: typeof MessageType.IHave;
+  /** 1..MAX_IHAVE_ENTRIES entries. */
+  entries: IHaveEntry[];
+}
+
+/** 513: send me these items, and push me new items eagerly from now on. */
+export interface Graft {
+  type: typeof MessageType.Graft;
+  /** 0..MAX_GRAFT_IDS ids (none: only make the link eager). */
+  messageIds: bigint[];
+}
+
+/** 514: I got an item twice; send me ids (IHAVE) instead of items from now on. */
+export interface Prune {
+  type: typeof MessageType.Prune;
+}
+
 export type ApiMessage = GossipAnnounce | GossipNotify | GossipNotification | GossipValidation;
 export type P2PMessage =
   | PeerRequest
@@ -122,7 +168,9 @@ export type P2PMessage =
   | Push
   | Ping
   | PeerNotification;
-export type Message = ApiMessage | P2PMessage;
+/** The lazy push extension (HELLO flag bit 0), sent only on links where both ends set the bit. */
+export type LazyPushMessage = IHave | Graft | Prune;
+export type Message = ApiMessage | P2PMessage | LazyPushMessage;
 
 /** The message of a given type number: `MessageOf<511>` is `PeerNotification`. */
 export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;

@@ -13,6 +13,7 @@ const u8 = fc.integer({ min: 0, max: 0xff });
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const port = u16;
+const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
 
 /** Mostly small, sometimes large data: up to `max` bytes. */
 const data = (max: number) =>
@@ -79,23 +80,34 @@ export const messageOf: { [T in Message['type']]: fc.Arbitrary<Extract<Message, 
     type: fc.constant(MessageType.PeerResponse),
     peers: fc.array(peerAddress, { maxLength: 40 }),
   }),
-  506: record({ type: fc.constant(MessageType.VerificationRequest), difficulty: u8, nonce: bytes(16) }),
+  506: record({ type: fc.constant(MessageType.VerificationRequest), difficulty: u8, flags: u8, nonce: bytes(16) }),
   507: record({
     type: fc.constant(MessageType.VerificationResponse),
     nonce: bytes(16),
     solution: bytes(8),
     address: peerAddress,
   }),
-  508: record({ type: fc.constant(MessageType.Hello), version: fc.constant(1 as const), address: peerAddress }),
+  508: record({
+    type: fc.constant(MessageType.Hello),
+    version: fc.constant(1 as const),
+    flags: u8,
+    address: peerAddress,
+  }),
   509: record({ type: fc.constant(MessageType.Push), ttl: u8, address: peerAddress }),
   510: record({ type: fc.constant(MessageType.Ping), reply: fc.boolean(), token: u32 }),
   511: record({
     type: fc.constant(MessageType.PeerNotification),
     ttl: u8,
-    messageId: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+    messageId: u64,
     dataType: u16,
     data: data(MAX_ITEM_DATA),
   }),
+  512: record({
+    type: fc.constant(MessageType.IHave),
+    entries: fc.array(record({ messageId: u64, ttl: u8 }), { minLength: 1, maxLength: 300 }),
+  }),
+  513: record({ type: fc.constant(MessageType.Graft), messageIds: fc.array(u64, { maxLength: 300 }) }),
+  514: record({ type: fc.constant(MessageType.Prune) }),
 };
 
 /** Any valid message, every type equally likely. */
@@ -111,7 +123,7 @@ export const smallMessage: fc.Arbitrary<Message> = message.filter((m) => !('data
 export const frameish: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc
     .tuple(
-      fc.oneof(fc.integer({ min: 500, max: 511 }), fc.integer({ min: 0, max: 0xffff })),
+      fc.oneof(fc.integer({ min: 500, max: 514 }), fc.integer({ min: 0, max: 0xffff })),
       fc.uint8Array({ maxLength: 120 }),
     )
     .map(([type, body]) => withHeader(type, body)),

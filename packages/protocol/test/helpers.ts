@@ -96,6 +96,9 @@ export const TYPE_NAMES: Record<number, string> = {
   509: 'PUSH',
   510: 'PING',
   511: 'PEER NOTIFICATION',
+  512: 'IHAVE',
+  513: 'GRAFT',
+  514: 'PRUNE',
 };
 
 /** Concatenate byte arrays. */

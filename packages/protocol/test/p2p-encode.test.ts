@@ -146,6 +146,13 @@ const CASES: Array<{ name: string; msg: Message; code: ErrorCode; field: string 
     code: ErrorCode.BadAddressFamily,
     field: 'address.family',
   },
+  { name: '508 flags 256', msg: bad({ type: 508, version: 1, flags: 256, address: A6 }), code: ErrorCode.OutOfRange, field: 'flags' },
+  {
+    name: '506 flags -1',
+    msg: bad({ type: 506, difficulty: 1, flags: -1, nonce: new Uint8Array(16) }),
+    code: ErrorCode.OutOfRange,
+    field: 'flags',
+  },
   { name: '510 token 2^32', msg: bad({ type: 510, reply: false, token: 2 ** 32 }), code: ErrorCode.OutOfRange, field: 'token' },
   { name: '510 token -1', msg: bad({ type: 510, reply: false, token: -1 }), code: ErrorCode.OutOfRange, field: 'token' },
   { name: '510 token 1.5', msg: bad({ type: 510, reply: false, token: 1.5 }), code: ErrorCode.OutOfRange, field: 'token' },
@@ -198,10 +205,10 @@ test('a PEER RESPONSE that would exceed 65535 bytes is TOO_LARGE; the largest th
 test('the largest values of every field encode and decode', () => {
   const msgs: Message[] = [
     { type: MessageType.PeerRequest, max: 65535 },
-    { type: MessageType.VerificationRequest, difficulty: 255, nonce: new Uint8Array(16).fill(0xff) },
+    { type: MessageType.VerificationRequest, difficulty: 255, flags: 255, nonce: new Uint8Array(16).fill(0xff) },
     { type: MessageType.Push, ttl: 255, address: { family: 6, host: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', port: 65535 } },
     { type: MessageType.Ping, reply: true, token: 0xffffffff },
-    { type: MessageType.Hello, version: 1, address: { family: 4, host: '255.255.255.255', port: 0 } },
+    { type: MessageType.Hello, version: 1, flags: 255, address: { family: 4, host: '255.255.255.255', port: 0 } },
   ];
   for (const m of msgs) assert.equal(decodeMessage(encodeMessage(m)), m);
 });

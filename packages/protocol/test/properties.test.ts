@@ -37,8 +37,6 @@ function zeroReserved(frame: Uint8Array): Uint8Array {
   const b = 4;
   switch ((out[2]! << 8) | out[3]!) {
     case MessageType.GossipAnnounce:
-    case MessageType.VerificationRequest:
-    case MessageType.Hello:
     case MessageType.Push:
     case MessageType.PeerNotification:
       out[b + 1] = 0;

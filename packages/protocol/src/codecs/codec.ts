@@ -79,3 +79,36 @@ export function writeU16(b: Uint8Array, o: number, v: number): void {
   b[o] = v >>> 8;
   b[o + 1] = v & 0xff;
 }
+
+const U64_MAX = (1n << 64n) - 1n;
+
+export function checkU64(value: unknown, type: number, field: string): void {
+  if (typeof value !== 'bigint' || value < 0n || value > U64_MAX) {
+    throw new ProtocolError(ErrorCode.OutOfRange, `${String(value)} is not a u64 bigint`, {
+      messageType: type,
+      field,
+    });
+  }
+}
+
+/** Write a u64 (checked by checkU64) as two big-endian u32 halves. */
+export function writeU64(out: Uint8Array, o: number, v: bigint): void {
+  const hi = Number(v >> 32n);
+  const lo = Number(v & 0xffffffffn);
+  out[o] = hi >>> 24;
+  out[o + 1] = (hi >>> 16) & 0xff;
+  out[o + 2] = (hi >>> 8) & 0xff;
+  out[o + 3] = hi & 0xff;
+  out[o + 4] = lo >>> 24;
+  out[o + 5] = (lo >>> 16) & 0xff;
+  out[o + 6] = (lo >>> 8) & 0xff;
+  out[o + 7] = lo & 0xff;
+}
+
+export function readU32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+export function readU64(b: Uint8Array, o: number): bigint {
+  return (BigInt(readU32(b, o)) << 32n) | BigInt(readU32(b, o + 4));
+}

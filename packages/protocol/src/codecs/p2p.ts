@@ -15,11 +15,14 @@ import {
 import {
   checkBytes,
   checkData,
+  checkU64,
   checkUint,
   expectAtLeast,
   expectExact,
   readU16,
+  readU64,
   writeU16,
+  writeU64,
   type Codec,
 } from './codec.js';
 
@@ -100,18 +103,19 @@ export const peerResponse: Codec<PeerResponse> = {
   },
 };
 
-/** 506: difficulty u8, reserved u8, nonce 16 bytes. */
+/** 506: difficulty u8, flags u8 (the listener's HelloFlag bits; reserved before them), nonce 16 bytes. */
 export const verificationRequest: Codec<VerificationRequest> = {
   type: T.VerificationRequest,
   name: 'VERIFICATION REQUEST',
   bodySize(m) {
     checkUint(m.difficulty, 8, T.VerificationRequest, 'difficulty');
     checkBytes(m.nonce, NONCE_SIZE, T.VerificationRequest, 'nonce');
+    if (m.flags !== undefined) checkUint(m.flags, 8, T.VerificationRequest, 'flags');
     return 2 + NONCE_SIZE;
   },
   write(m, out, o) {
     out[o] = m.difficulty;
-    out[o + 1] = 0;
+    out[o + 1] = m.flags ?? 0;
     out.set(m.nonce, o + 2);
   },
   decode(b, start, end) {
@@ -119,6 +123,7 @@ export const verificationRequest: Codec<VerificationRequest> = {
     return {
       type: T.VerificationRequest,
       difficulty: b[start]!,
+      flags: b[start + 1]!,
       nonce: b.slice(start + 2, start + 2 + NONCE_SIZE),
     };
   },
@@ -151,7 +156,7 @@ export const verificationResponse: Codec<VerificationResponse> = {
   },
 };
 
-/** 508: version u8 (1), flags u8 (0), PeerAddress of the sender. */
+/** 508: version u8 (1), flags u8 (HelloFlag bits), PeerAddress of the sender. */
 export const hello: Codec<Hello> = {
   type: T.Hello,
   name: 'HELLO',
@@ -162,11 +167,12 @@ export const hello: Codec<Hello> = {
         field: 'version',
       });
     }
+    if (m.flags !== undefined) checkUint(m.flags, 8, T.Hello, 'flags');
     return 2 + peerAddressSize(m.address, T.Hello);
   },
   write(m, out, o) {
     out[o] = PROTOCOL_VERSION;
-    out[o + 1] = 0;
+    out[o + 1] = m.flags ?? 0;
     writePeerAddress(out, o + 2, m.address, T.Hello);
   },
   decode(b, start, end) {
@@ -178,7 +184,7 @@ export const hello: Codec<Hello> = {
         field: 'version',
       });
     }
-    return { type: T.Hello, version: 1, address: readTrailingAddress(b, start + 2, end, T.Hello) };
+    return { type: T.Hello, version: 1, flags: b[start + 1]!, address: readTrailingAddress(b, start + 2, end, T.Hello) };
   },
 };
 
@@ -227,48 +233,30 @@ export const ping: Codec<Ping> = {
   },
 };
 
-const U64_MAX = (1n << 64n) - 1n;
-
 /** 511: ttl u8, flags u8, message_id 8 bytes, data_type u16, data (at most 65519 bytes). */
 export const peerNotification: Codec<PeerNotification> = {
   type: T.PeerNotification,
   name: 'PEER NOTIFICATION',
   bodySize(m) {
     checkUint(m.ttl, 8, T.PeerNotification, 'ttl');
-    if (typeof m.messageId !== 'bigint' || m.messageId < 0n || m.messageId > U64_MAX) {
-      throw new ProtocolError(ErrorCode.OutOfRange, `${String(m.messageId)} is not a u64 bigint`, {
-        messageType: T.PeerNotification,
-        field: 'messageId',
-      });
-    }
+    checkU64(m.messageId, T.PeerNotification, 'messageId');
     checkUint(m.dataType, 16, T.PeerNotification, 'dataType');
     return 12 + checkData(m.data, MAX_ITEM_DATA, T.PeerNotification);
   },
   write(m, out, o) {
     out[o] = m.ttl;
     out[o + 1] = 0;
-    const hi = Number(m.messageId >> 32n);
-    const lo = Number(m.messageId & 0xffffffffn);
-    out[o + 2] = hi >>> 24;
-    out[o + 3] = (hi >>> 16) & 0xff;
-    out[o + 4] = (hi >>> 8) & 0xff;
-    out[o + 5] = hi & 0xff;
-    out[o + 6] = lo >>> 24;
-    out[o + 7] = (lo >>> 16) & 0xff;
-    out[o + 8] = (lo >>> 8) & 0xff;
-    out[o + 9] = lo & 0xff;
+    writeU64(out, o + 2, m.messageId);
     writeU16(out, o + 10, m.dataType);
     out.set(m.data, o + 12);
   },
   decode(b, s, end) {
     expectAtLeast(s, end, 12, T.PeerNotification);
     // A frame can hold at most 65519 data bytes after these 12, so no extra check is needed here.
-    const hi = ((b[s + 2]! << 24) | (b[s + 3]! << 16) | (b[s + 4]! << 8) | b[s + 5]!) >>> 0;
-    const lo = ((b[s + 6]! << 24) | (b[s + 7]! << 16) | (b[s + 8]! << 8) | b[s + 9]!) >>> 0;
     return {
       type: T.PeerNotification,
       ttl: b[s]!,
-      messageId: (BigInt(hi) << 32n) | BigInt(lo),
+      messageId: readU64(b, s + 2),
       dataType: readU16(b, s + 10),
       data: b.subarray(s + 12, end),
     };
