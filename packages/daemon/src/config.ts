@@ -35,6 +35,8 @@ export interface GossipConfig {
   metricsAddress: Endpoint | undefined;
   powDifficulty: number;
   relayUnsubscribed: boolean;
+  /** `lazy_push`: Plumtree lazy push toward peers that offer it too (default on). */
+  lazyPush: boolean;
   validationTimeoutMs: number;
   spreadSuppressionMs: number;
   maxModuleConnections: number;
@@ -64,6 +66,8 @@ export const DEFAULT_P2P_TTL = 5;
 export const DEFAULT_POW_DIFFICULTY = 18;
 /** Default `relay_unsubscribed`: relay items of types no local module subscribed to. */
 export const DEFAULT_RELAY_UNSUBSCRIBED = true;
+/** Default `lazy_push`: on (eager push along a tree, ids to the other neighbours, pulls repair). */
+export const DEFAULT_LAZY_PUSH = true;
 /** Default validation timeout (`validation_timeout`, `-v`): 10 s. */
 export const DEFAULT_VALIDATION_TIMEOUT_MS = 10_000;
 /** Default spread-suppression time (`spread_suppression`, `-s`): 300 s. */
@@ -98,6 +102,7 @@ export const GOSSIP_KEYS = [
   'metrics_address',
   'pow_difficulty',
   'relay_unsubscribed',
+  'lazy_push',
   'validation_timeout',
   'spread_suppression',
   'max_api_connections',
@@ -299,6 +304,7 @@ export async function parseConfig(
   const powDifficulty = r.integer('pow_difficulty', DEFAULT_POW_DIFFICULTY);
   const maxModuleConnections = r.integer('max_api_connections', DEFAULT_MAX_API_CONNECTIONS);
   const relayUnsubscribed = r.boolean('relay_unsubscribed', DEFAULT_RELAY_UNSUBSCRIBED);
+  const lazyPush = r.boolean('lazy_push', DEFAULT_LAZY_PUSH);
   const validationTimeoutMs = r.seconds('validation_timeout', DEFAULT_VALIDATION_TIMEOUT_MS);
   const spreadSuppressionMs = r.seconds('spread_suppression', DEFAULT_SPREAD_SUPPRESSION_MS);
   const shuffleIntervalMs = r.seconds('shuffle_interval', DEFAULT_SHUFFLE_INTERVAL_MS);
@@ -339,6 +345,7 @@ export async function parseConfig(
     metricsAddress,
     powDifficulty,
     relayUnsubscribed,
+    lazyPush,
     validationTimeoutMs: overrides.validationTimeoutMs ?? validationTimeoutMs,
     spreadSuppressionMs: overrides.spreadSuppressionMs ?? spreadSuppressionMs,
     maxModuleConnections,

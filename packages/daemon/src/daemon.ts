@@ -129,6 +129,7 @@ export class Daemon {
         seenTtlMs: config.spreadSuppressionMs,
         powDifficulty: config.powDifficulty,
         relayUnsubscribed: config.relayUnsubscribed,
+        lazyPush: config.lazyPush,
         shuffleIntervalMs: config.shuffleIntervalMs,
       },
       {

@@ -73,6 +73,28 @@ export function createMetrics(source: MetricsSource, own: Metric[] = []): Regist
   counter('gossip5_p2p_backlog_pauses_total', 'Times a link was paused because the validation backlog was full.', [], ({ p2p }) => [
     [{}, p2p.backlogPauses],
   ]);
+  counter('gossip5_p2p_payload_copies_received_total', 'PEER NOTIFICATIONs received (payload copies, duplicates included).', [], ({ p2p }) => [
+    [{}, p2p.notificationsIn],
+  ]);
+  counter('gossip5_p2p_lazy_ids_total', 'Lazy push: message ids in IHAVE and GRAFT, by message and direction.', ['message', 'direction'], ({ p2p }) => {
+    const l = p2p.lazyPush;
+    return [
+      [{ message: 'ihave', direction: 'sent' }, l.ihaveIdsSent],
+      [{ message: 'ihave', direction: 'received' }, l.ihaveIdsReceived],
+      [{ message: 'graft', direction: 'sent' }, l.graftIdsSent],
+      [{ message: 'graft', direction: 'received' }, l.graftIdsReceived],
+    ];
+  });
+  counter('gossip5_p2p_prunes_total', 'Lazy push: PRUNEs by direction.', ['direction'], ({ p2p }) => [
+    [{ direction: 'sent' }, p2p.lazyPush.prunesSent],
+    [{ direction: 'received' }, p2p.lazyPush.prunesReceived],
+  ]);
+  counter('gossip5_p2p_pulls_total', 'Lazy push: pulls by outcome (started = GRAFT sent; served, missed = GRAFTed ids answered or not).', ['outcome'], ({ p2p }) => [
+    [{ outcome: 'started' }, p2p.lazyPush.pullsStarted],
+    [{ outcome: 'served' }, p2p.lazyPush.pullsServed],
+    [{ outcome: 'missed' }, p2p.lazyPush.pullsMissed],
+    [{ outcome: 'abandoned' }, p2p.lazyPush.pullsAbandoned],
+  ]);
   counter('gossip5_api_connections_total', 'Module connections by event.', ['event'], ({ api: a }) => [
     [{ event: 'accepted' }, a.connectionsAccepted],
     [{ event: 'rejected' }, a.connectionsRejected],
@@ -108,6 +130,10 @@ export function createMetrics(source: MetricsSource, own: Metric[] = []): Regist
   gauge('gossip5_p2p_pending_validations', 'Network items awaiting a verdict now.', (s) => s.p2p.pendingValidations);
   gauge('gossip5_p2p_pending_handshakes', 'Handshakes in progress now.', (s) => s.p2p.pendingHandshakes);
   gauge('gossip5_p2p_links_paused', 'Links not being read now because the validation backlog is full.', (s) => s.p2p.linksPausedForBacklog);
+  gauge('gossip5_p2p_eager_links', 'Lazy push: neighbours pushed to whole now (tree links).', (s) => s.p2p.lazyPush.eagerLinks);
+  gauge('gossip5_p2p_lazy_links', 'Lazy push: neighbours sent ids only now.', (s) => s.p2p.lazyPush.lazyLinks);
+  gauge('gossip5_p2p_plain_links', 'Neighbours without lazy push now.', (s) => s.p2p.lazyPush.plainLinks);
+  gauge('gossip5_p2p_pulls_pending', 'Lazy push: announced ids awaited now.', (s) => s.p2p.lazyPush.pullsPending);
   gauge('gossip5_api_connections', 'Module connections open now.', (s) => s.api.connectionsOpen);
   gauge('gossip5_api_subscriptions', 'Subscriptions (connection, data type) now.', (s) => s.api.subscriptions);
   gauge('gossip5_api_pending_validations', 'NOTIFICATIONs awaiting an answer now.', (s) => s.api.pendingValidations);

@@ -96,6 +96,7 @@ test('defaults of every optional key', async () => {
   assert.is(c.p2pTtl, 5);
   assert.is(c.powDifficulty, DEFAULT_POW_DIFFICULTY);
   assert.is(c.relayUnsubscribed, true);
+  assert.is(c.lazyPush, true, 'lazy_push defaults to on');
   assert.is(c.validationTimeoutMs, DEFAULT_VALIDATION_TIMEOUT_MS);
   assert.is(c.validationTimeoutMs, 10_000);
   assert.is(c.spreadSuppressionMs, DEFAULT_SPREAD_SUPPRESSION_MS);
@@ -111,6 +112,7 @@ test('every optional key set', async () => {
   assert.is(c.bootstrapper?.port, 6001);
   assert.is(c.powDifficulty, 4);
   assert.is(c.relayUnsubscribed, false);
+  assert.is(c.lazyPush, false);
   assert.is(c.validationTimeoutMs, 2500);
   assert.is(c.spreadSuppressionMs, 60_000);
   assert.is(c.maxModuleConnections, 16);
@@ -204,6 +206,15 @@ test('relay_unsubscribed accepts true/false/yes/no/1/0 in any case', async () =>
     const c = await parseConfig(ini({ relay_unsubscribed: text }), FILE, {}, fakeDns);
     assert.is(c.relayUnsubscribed, expected, text);
   }
+});
+
+test('lazy_push accepts on/off and the other boolean words, and refuses anything else', async () => {
+  const cases: Array<[string, boolean]> = [['on', true], ['off', false], ['OFF', false], ['yes', true], ['0', false]];
+  for (const [text, expected] of cases) {
+    const c = await parseConfig(ini({ lazy_push: text }), FILE, {}, fakeDns);
+    assert.is(c.lazyPush, expected, text);
+  }
+  await rejects(ini({ lazy_push: 'sometimes' }), '[gossip] lazy_push', /must be true or false.*got "sometimes"/);
 });
 
 test('quoted values, CRLF line ends and a byte-order mark are read', async () => {

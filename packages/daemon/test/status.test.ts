@@ -33,6 +33,10 @@ test('/metrics serves gossip5_* series read from the live counters; /status the 
       assert.match(text, new RegExp(`# HELP ${name} `), name);
     }
     assert.match(text, /^gossip5_api_subscriptions 0$/m);
+    for (const name of ['gossip5_p2p_payload_copies_received_total', 'gossip5_p2p_lazy_ids_total', 'gossip5_p2p_prunes_total', 'gossip5_p2p_pulls_total', 'gossip5_p2p_eager_links']) {
+      assert.match(text, new RegExp(`# HELP ${name} `), name);
+    }
+    assert.match(text, /^gossip5_p2p_pulls_total\{outcome="served"\} 0$/m);
 
     const m = await FakeModule.connect(apiPort);
     m.subscribe(42);
@@ -47,6 +51,12 @@ test('/metrics serves gossip5_* series read from the live counters; /status the 
     assert.equal(status.neighbours, []);
     assert.is(status.known_peers, 0);
     assert.is((status.config as { degree: number }).degree, 3);
+    const lazy = (status.counters as { p2p: { lazyPush: Record<string, number> } }).p2p.lazyPush;
+    assert.equal(
+      Object.keys(lazy).filter((k) => /^(ihave|graft|prune|pulls)/.test(k)).sort(),
+      ['graftIdsReceived', 'graftIdsSent', 'ihaveIdsKnown', 'ihaveIdsReceived', 'ihaveIdsSent', 'prunesReceived', 'prunesSent', 'pullsAbandoned', 'pullsMissed', 'pullsPending', 'pullsServed', 'pullsStarted'],
+      '/status carries the lazy push counters',
+    );
     m.destroy();
 
     const text2: string[] = [];

@@ -36,6 +36,10 @@ export interface P2PConfig {
   warnIntervalMs: number;
   fullViewAdmitChance: number;
   shuffleIntervalMs: number;
+  lazyPush: boolean;
+  pullTimeoutMs: number;
+  pullRetryMs: number;
+  maxPendingPulls: number;
 }
 
 function bad(field: string, message: string): never {
@@ -89,6 +93,7 @@ export function resolveConfig(init: P2PInit): P2PConfig {
   if (typeof init.seenTtlMs !== 'number' || !(init.seenTtlMs >= 0) || !Number.isFinite(init.seenTtlMs)) {
     bad('seenTtlMs', `must be a finite number >= 0, got ${String(init.seenTtlMs)}`);
   }
+  if (init.lazyPush !== undefined && typeof init.lazyPush !== 'boolean') bad('lazyPush', 'must be a boolean');
   const chance = init.fullViewAdmitChance ?? C.DEFAULT_FULL_VIEW_ADMIT_CHANCE;
   if (typeof chance !== 'number' || !(chance >= 0 && chance <= 1)) {
     bad('fullViewAdmitChance', `must be a number in 0..1, got ${String(chance)}`);
@@ -125,6 +130,10 @@ export function resolveConfig(init: P2PInit): P2PConfig {
     warnIntervalMs: opt('warnIntervalMs', init, C.DEFAULT_WARN_INTERVAL_MS, 0),
     fullViewAdmitChance: chance,
     shuffleIntervalMs: opt('shuffleIntervalMs', init, C.DEFAULT_SHUFFLE_INTERVAL_MS, 0),
+    lazyPush: init.lazyPush ?? C.DEFAULT_LAZY_PUSH,
+    pullTimeoutMs: opt('pullTimeoutMs', init, C.DEFAULT_PULL_TIMEOUT_MS, 1),
+    pullRetryMs: opt('pullRetryMs', init, C.DEFAULT_PULL_RETRY_MS, 1),
+    maxPendingPulls: opt('maxPendingPulls', init, C.DEFAULT_MAX_PENDING_PULLS, 1),
   };
 }
 

@@ -138,3 +138,25 @@ export const DEFAULT_RELAY_UNSUBSCRIBED = true;
  * 16x the expectation fails with probability e^-16.
  */
 export const POW_ATTEMPTS_FACTOR = 16;
+
+/**
+ * Default of `lazyPush` (`lazy_push` in the daemon's config): Plumtree lazy push on links whose
+ * peer also offers it (HELLO flag bit 0). Off: eager push to every neighbour, and bit 0 not offered.
+ */
+export const DEFAULT_LAZY_PUSH = true;
+
+/**
+ * An id announced by IHAVE whose item has not arrived this long after (`pullTimeoutMs`) is pulled
+ * with GRAFT. Longer than an item usually takes over the eager path (transit plus the validation
+ * of each hop), or the tree keeps growing eager links it then prunes again.
+ */
+export const DEFAULT_PULL_TIMEOUT_MS = 250;
+
+/** After a GRAFT, the next announcer is asked this much later if the item still did not come (`pullRetryMs`). */
+export const DEFAULT_PULL_RETRY_MS = 125;
+
+/**
+ * Announced ids awaited at once (`maxPendingPulls`), each with a timer and up to 4 announcers;
+ * past it new announcements are ignored (counted as `pull-table-full`).
+ */
+export const DEFAULT_MAX_PENDING_PULLS = 16_384;

@@ -3,6 +3,7 @@ export { systemClock } from './defaults.js';
 export type {
   Clock,
   GossipItem,
+  LazyPushStats,
   Logger,
   NeighbourInfo,
   P2PComponents,

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { formatPeerAddress, makePeerAddress, type PeerAddress } from '@gossip5/protocol';
+import { formatPeerAddress, HelloFlag, makePeerAddress, type PeerAddress } from '@gossip5/protocol';
 import { resolveConfig, type P2PConfig } from './config.js';
 import { Counters } from './counters.js';
 import { silentLogger, systemClock, systemRandomBytes } from './defaults.js';
@@ -10,13 +10,16 @@ import { Liveness } from './overlay/liveness.js';
 import { Membership } from './overlay/membership.js';
 import { View } from './overlay/view.js';
 import { KnowledgeBase } from './spread/knowledge-base.js';
+import { LazyPush } from './spread/lazy-push.js';
 import { SeenIds } from './spread/seen-ids.js';
 import { Spreader } from './spread/spreader.js';
+import { CloseReason } from './transport/close-reason.js';
 import type { Link } from './transport/link.js';
 import { tcpTransport } from './transport/tcp.js';
 import type { Listener, Transport } from './transport/types.js';
 import type {
   GossipItem,
+  LazyPushStats,
   Logger,
   NeighbourInfo,
   P2PComponents,
@@ -39,6 +42,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
   private readonly view: View<Link>;
   private readonly liveness: Liveness;
   private readonly spreader: Spreader;
+  private readonly lazy: LazyPush | undefined;
   private readonly membership: Membership;
   private readonly powWorker: PowWorker | undefined;
   private readonly transport: Transport;
@@ -92,6 +96,18 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       intervalMs: config.pingIntervalMs,
       timeoutMs: config.pingTimeoutMs,
     });
+    if (config.lazyPush) {
+      this.lazy = new LazyPush({
+        clock,
+        counters,
+        seen: this.seen,
+        knowledge: this.kb,
+        pullTimeoutMs: config.pullTimeoutMs,
+        pullRetryMs: config.pullRetryMs,
+        maxPendingPulls: config.maxPendingPulls,
+        serveQueueBytes: Math.floor(config.sendQueueBytes / 2),
+      });
+    }
     this.spreader = new Spreader({
       random,
       validator: components.validator,
@@ -99,6 +115,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       logger: this.log.child({ component: 'spreader' }),
       seen: this.seen,
       knowledge: this.kb,
+      lazy: this.lazy,
       relayUnsubscribed: config.relayUnsubscribed,
       maxPendingValidations: config.maxPendingValidations,
       neighbours: () => this.view.values(),
@@ -117,6 +134,11 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       known: this.known,
       liveness: this.liveness,
       onNotification: (link, msg) => this.spreader.onNotification(link, msg),
+      helloFlags: config.lazyPush ? HelloFlag.LazyPush : 0,
+      onLazyPush: (link, msg) => {
+        if (this.lazy) this.lazy.onMessage(link, msg);
+        else link.close(CloseReason.UnexpectedMessage, `type ${msg.type}: lazy push is off here`);
+      },
       neighbourUp: (peer) => this.safeEmit('neighbour-up', peer),
       neighbourDown: (peer) => this.safeEmit('neighbour-down', peer),
     });
@@ -232,7 +254,31 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       notificationsIn: c.notificationsIn,
       messagesSent: { ...c.messagesSent },
       messagesReceived: { ...c.messagesReceived },
+      lazyPush: this.lazyStats(),
       drops: { ...c.drops.counts },
+    };
+  }
+
+  private lazyStats(): LazyPushStats {
+    const lazy = this.lazy;
+    const census = lazy ? lazy.modes.census(this.view.values()) : { eager: 0, lazy: 0, plain: this.view.size };
+    const c = lazy?.c;
+    return {
+      eagerLinks: census.eager,
+      lazyLinks: census.lazy,
+      plainLinks: census.plain,
+      ihaveIdsSent: c?.ihaveIdsSent ?? 0,
+      ihaveIdsReceived: c?.ihaveIdsReceived ?? 0,
+      ihaveIdsKnown: c?.ihaveIdsKnown ?? 0,
+      graftIdsSent: c?.graftIdsSent ?? 0,
+      graftIdsReceived: c?.graftIdsReceived ?? 0,
+      prunesSent: c?.prunesSent ?? 0,
+      prunesReceived: c?.prunesReceived ?? 0,
+      pullsPending: lazy?.pulls.size ?? 0,
+      pullsStarted: lazy?.pulls.started ?? 0,
+      pullsServed: c?.pullsServed ?? 0,
+      pullsMissed: c?.pullsMissed ?? 0,
+      pullsAbandoned: c?.pullsAbandoned ?? 0,
     };
   }
 

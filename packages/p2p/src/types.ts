@@ -115,6 +115,17 @@ export interface P2PInit {
   shuffleIntervalMs?: number | undefined;
   /** 0..1, default 0.25 (a bootstrapper always admits). */
   fullViewAdmitChance?: number | undefined;
+  /**
+   * Plumtree lazy push toward peers that offer it too (HELLO flag bit 0). Default true. False: eager
+   * push to every neighbour, bit 0 not offered, no extension type ever sent.
+   */
+  lazyPush?: boolean | undefined;
+  /** Default 250 ms: an announced id not received within this is pulled (GRAFT). */
+  pullTimeoutMs?: number | undefined;
+  /** Default 125 ms: between pulls of one id from successive announcers. */
+  pullRetryMs?: number | undefined;
+  /** Default 16,384: announced ids awaited at once. */
+  maxPendingPulls?: number | undefined;
 }
 
 /** What the node uses from its surroundings. */
@@ -198,8 +209,42 @@ export interface P2PStats {
   notificationsIn: number;
   messagesSent: Record<string, number>;
   messagesReceived: Record<string, number>;
+  /**
+   * Lazy push (Plumtree). Payload copies received are `notificationsIn` (every PEER NOTIFICATION,
+   * duplicates included); frames of IHAVE, GRAFT and PRUNE are in messagesSent/messagesReceived.
+   */
+  lazyPush: LazyPushStats;
   /** Everything dropped, by reason. */
   drops: Record<string, number>;
+}
+
+/** Lazy push counters and gauges of a node (all 0 with lazyPush off or no capable neighbour). */
+export interface LazyPushStats {
+  /** Neighbours now pushed to whole although they negotiated lazy push (the tree's links). */
+  eagerLinks: number;
+  /** Neighbours now sent ids only. */
+  lazyLinks: number;
+  /** Neighbours without lazy push (always pushed to whole). */
+  plainLinks: number;
+  /** IHAVE entries sent and received, and received ones for ids already seen. */
+  ihaveIdsSent: number;
+  ihaveIdsReceived: number;
+  ihaveIdsKnown: number;
+  /** Ids asked for by GRAFT, sent and received. */
+  graftIdsSent: number;
+  graftIdsReceived: number;
+  prunesSent: number;
+  prunesReceived: number;
+  /** Announced ids awaited now (pull timers running). */
+  pullsPending: number;
+  /** GRAFTs sent for one id to one announcer. */
+  pullsStarted: number;
+  /** Items sent in answer to GRAFTs. */
+  pullsServed: number;
+  /** GRAFTed ids this node could not serve (not held, or not forwarded from here). */
+  pullsMissed: number;
+  /** Ids pulled from every announcer without the item arriving. */
+  pullsAbandoned: number;
 }
 
 /** A Gossip-5 overlay node. */

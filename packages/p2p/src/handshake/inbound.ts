@@ -16,6 +16,8 @@ export interface InboundContext {
   randomBytes: RandomBytes;
   difficulty: number;
   timeoutMs: number;
+  /** This node's HELLO flag bits, answered in VERIFICATION REQUEST; the link keeps those both ends set. */
+  flags: number;
   /**
    * Called on HELLO with the claimed address: undefined to go on, or the reason to
    * refuse (self-link, duplicate, full view, lost simultaneous dial).
@@ -63,8 +65,10 @@ export class InboundHandshake {
       const refusal = this.ctx.admit(this.link, msg.address);
       if (refusal) return this.fail(refusal, `HELLO from ${formatPeerAddress(msg.address)}`);
       this.hello = msg.address;
+      this.link.flags = (msg.flags ?? 0) & this.ctx.flags;
       this.nonce = this.ctx.randomBytes(NONCE_SIZE);
-      this.link.send({ type: MessageType.VerificationRequest, difficulty: this.ctx.difficulty, nonce: this.nonce });
+      const { difficulty, flags } = this.ctx;
+      this.link.send({ type: MessageType.VerificationRequest, difficulty, flags, nonce: this.nonce });
       return;
     }
     if (msg.type === MessageType.Hello) return this.fail(CloseReason.SecondHello);

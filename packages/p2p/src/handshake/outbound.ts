@@ -10,6 +10,8 @@ export interface OutboundContext {
   solver: PowSolver;
   maxDifficulty: number;
   timeoutMs: number;
+  /** This node's HELLO flag bits; the link keeps those the listener also sets in VERIFICATION REQUEST. */
+  flags: number;
   /** Called with the listener's PEER RESPONSE: the link is established on the listener's side. */
   established(link: Link, peers: PeerAddress[]): void;
 }
@@ -36,7 +38,7 @@ export class OutboundHandshake {
       this.finish();
       this.link.close(CloseReason.HandshakeTimeout, `stuck at ${step}`);
     }, this.ctx.timeoutMs);
-    this.link.send({ type: MessageType.Hello, version: PROTOCOL_VERSION, address: this.ctx.self });
+    this.link.send({ type: MessageType.Hello, version: PROTOCOL_VERSION, flags: this.ctx.flags, address: this.ctx.self });
   }
 
   cancel(): void {
@@ -56,6 +58,7 @@ export class OutboundHandshake {
         return this.fail(CloseReason.DifficultyTooHigh, detail);
       }
       this.step = 'solving';
+      this.link.flags = (msg.flags ?? 0) & this.ctx.flags;
       const nonce = msg.nonce.slice();
       this.ctx.solver(nonce, this.ctx.self, msg.difficulty).then(
         (solution) => {

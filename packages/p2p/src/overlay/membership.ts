@@ -2,6 +2,7 @@ import {
   formatPeerAddress,
   MessageType,
   typeName,
+  type LazyPushMessage,
   type Message,
   type PeerAddress,
   type PeerNotification,
@@ -33,6 +34,10 @@ export interface MembershipOptions {
   liveness: Liveness;
   /** A PEER NOTIFICATION from an established neighbour. */
   onNotification(link: Link, msg: PeerNotification): void;
+  /** This node's HELLO flag bits (HelloFlag), offered in both directions of the handshake. */
+  helloFlags: number;
+  /** IHAVE, GRAFT or PRUNE from an established neighbour (the handler checks the link negotiated them). */
+  onLazyPush(link: Link, msg: LazyPushMessage): void;
   neighbourUp(peer: PeerAddress): void;
   neighbourDown(peer: PeerAddress): void;
 }
@@ -137,6 +142,7 @@ export class Membership implements LinkPort {
       randomBytes: this.opts.random,
       difficulty: config.powDifficulty,
       timeoutMs: config.handshakeTimeoutMs,
+      flags: this.opts.helloFlags,
       admit: (l, address) => this.admit(l, address),
       verified: (l) => this.inboundVerified(l),
     });
@@ -178,6 +184,7 @@ export class Membership implements LinkPort {
           solver: this.opts.solver,
           maxDifficulty: config.maxAcceptedDifficulty,
           timeoutMs: config.handshakeTimeoutMs,
+          flags: this.opts.helloFlags,
           established: (l, peers) => this.outboundEstablished(l, peers),
         });
         this.handshakes.set(link, hs);
@@ -346,6 +353,10 @@ export class Membership implements LinkPort {
         return this.discovery.learn(msg.peers);
       case MessageType.Push:
         return this.discovery.onPush(link, msg.ttl, msg.address);
+      case MessageType.IHave:
+      case MessageType.Graft:
+      case MessageType.Prune:
+        return this.opts.onLazyPush(link, msg);
       default:
         link.close(CloseReason.UnexpectedMessage, `${typeName(msg.type)} on an established link`);
     }

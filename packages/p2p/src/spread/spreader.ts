@@ -6,6 +6,7 @@ import type { Link } from '../transport/link.js';
 import type { GossipItem, Logger, RandomBytes, ReceivedItem, Validator, Verdict } from '../types.js';
 import { ValidationBacklog } from './backlog.js';
 import type { KnowledgeBase } from './knowledge-base.js';
+import type { LazyPush } from './lazy-push.js';
 import type { SeenIds } from './seen-ids.js';
 
 export interface SpreaderOptions {
@@ -15,6 +16,8 @@ export interface SpreaderOptions {
   logger: Logger;
   seen: SeenIds;
   knowledge: KnowledgeBase;
+  /** Plumtree on links that negotiated it; undefined (lazy_push = off): eager push to every link. */
+  lazy: LazyPush | undefined;
   relayUnsubscribed: boolean;
   maxPendingValidations: number;
   /** Established neighbours at the time of the call (iterated once per item: not a copy). */
@@ -27,7 +30,8 @@ export interface SpreaderOptions {
 /**
  * Spreading: originate items, and for every PEER NOTIFICATION drop the seen,
  * store the new, ask the Validator and forward with ttl-1 (0 stays 0) to every
- * neighbour but the sender when the verdict allows.
+ * neighbour but the sender when the verdict allows: whole to eager and plain
+ * neighbours, as an IHAVE entry to lazy ones (LazyPush).
  */
 export class Spreader {
   private stopped = false;
@@ -44,6 +48,7 @@ export class Spreader {
 
   stop(): void {
     this.stopped = true;
+    this.opts.lazy?.stop();
   }
 
   originate(input: { ttl: number; dataType: number; data: Uint8Array }): bigint {
@@ -63,8 +68,11 @@ export class Spreader {
   onNotification(from: Link, msg: PeerNotification): void {
     const { seen, counters } = this.opts;
     counters.notificationsIn++;
+    const lazy = this.opts.lazy;
     if (seen.has(msg.messageId)) {
       counters.itemsDuplicate++;
+      // Only copies of tree-spread (ttl 0) items shape the tree; ttl-limited ones are flooded.
+      if (msg.ttl === 0) lazy?.duplicateFrom(from);
       return;
     }
     if (!this.backlog.hasRoom()) {
@@ -78,6 +86,7 @@ export class Spreader {
     // A full seen set forgets its oldest id rather than refusing new items: a flood of distinct ids
     // must not stop a node from accepting anything for -s seconds.
     this.countForgotten(seen.addNew(msg.messageId));
+    lazy?.arrived(msg.messageId);
     const item: ReceivedItem = {
       messageId: msg.messageId,
       ttl: msg.ttl,
@@ -131,18 +140,23 @@ export class Spreader {
       counters.itemsStoppedInvalid++;
       return;
     }
-    // Accepted: only now is it stored (the cache never holds what a module may still refuse).
-    this.opts.knowledge.add({ messageId: item.messageId, ttl: item.ttl, dataType: item.dataType, data: item.data });
+    // Accepted: only now is it stored (the cache never holds what a module may still refuse),
+    // with the ttl it is forwarded (and served to a GRAFT) with.
+    const ttl = item.ttl === 0 ? 0 : item.ttl - 1;
+    const stored = { messageId: item.messageId, ttl: item.ttl, dataType: item.dataType, data: item.data };
+    this.opts.knowledge.add(stored, item.ttl === 1 ? undefined : ttl);
     if (item.ttl === 1) {
       counters.itemsTtlExpired++;
       return;
     }
-    const ttl = item.ttl === 0 ? 0 : item.ttl - 1;
     if (this.send(item, ttl, item.from) > 0) counters.itemsForwarded++;
     else counters.itemsNoOtherNeighbour++;
   }
 
-  /** Send to every neighbour except `exceptKey`; returns how many got it. The frame is encoded once. */
+  /**
+   * Send to every neighbour except `exceptKey`, whole to eager and plain ones, as an id to lazy
+   * ones; returns how many got it either way. The frame is encoded once, if at all.
+   */
   private send(item: GossipItem, ttl: number, exceptKey: string | undefined): number {
     const msg: PeerNotification = {
       type: MessageType.PeerNotification,
@@ -153,8 +167,16 @@ export class Spreader {
     };
     let frame: Uint8Array | undefined;
     let sent = 0;
+    // A ttl-limited item goes whole to every neighbour, as without lazy push: its reach (every node
+    // within ttl hops) must not depend on the tree, whose paths may be longer than the shortest.
+    const lazy = ttl === 0 ? this.opts.lazy : undefined;
     for (const link of this.opts.neighbours()) {
       if (link.key === exceptKey) continue;
+      if (lazy !== undefined && lazy.isLazy(link)) {
+        lazy.announce(link, item.messageId, ttl);
+        sent++;
+        continue;
+      }
       frame ??= encodeMessage(msg);
       if (link.sendFrame(frame, MessageType.PeerNotification)) sent++;
     }

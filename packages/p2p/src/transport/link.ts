@@ -44,6 +44,11 @@ export class Link {
   key: string | undefined;
   /** Clock time the link was established. */
   since = 0;
+  /**
+   * Capability bits (HelloFlag) both ends set in the handshake: this node's own bits AND the
+   * peer's, set by the handshake before the link is established. 0 for a plain peer.
+   */
+  flags = 0;
   /** PEER NOTIFICATIONs received on and sent over this link (for status pages). */
   itemsIn = 0;
   itemsOut = 0;

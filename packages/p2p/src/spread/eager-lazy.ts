@@ -1,0 +1,53 @@
+/** What per-neighbour push modes need of a link. */
+export interface ModeLink {
+  state: string;
+  /** Capability bits both ends set in the handshake (HelloFlag). */
+  flags: number;
+}
+
+/** HelloFlag.LazyPush, repeated here so the hot path does not import the protocol package for a constant. */
+const LAZY_PUSH = 0x01;
+
+/**
+ * Push mode per neighbour (Plumtree). A link where both ends set the lazy push bit starts eager
+ * (new items are pushed to it whole) and turns lazy (it gets only their ids, in IHAVE) when it sends
+ * a duplicate or a PRUNE; a GRAFT either way makes it eager again. A link without the bit is
+ * `plain`: always pushed to, never pruned, never sent an extension type. Entries live in a WeakMap
+ * keyed by the link, so a closed link takes its mode with it: bounded by the open links.
+ */
+export class EagerLazy<L extends ModeLink> {
+  private readonly lazy = new WeakSet<L>();
+
+  /** True when `link` negotiated lazy push (extension types may be sent to it). */
+  capable(link: L): boolean {
+    return (link.flags & LAZY_PUSH) !== 0;
+  }
+
+  /** True when `link` gets ids only. */
+  isLazy(link: L): boolean {
+    return this.lazy.has(link);
+  }
+
+  /** Make `link` lazy; returns false when it was already lazy or cannot be (plain). */
+  prune(link: L): boolean {
+    if (!this.capable(link) || this.lazy.has(link)) return false;
+    this.lazy.add(link);
+    return true;
+  }
+
+  /** Make `link` eager; returns false when it already was. */
+  graft(link: L): boolean {
+    return this.lazy.delete(link);
+  }
+
+  /** Counts of the given links by mode, for stats. */
+  census(links: Iterable<L>): { eager: number; lazy: number; plain: number } {
+    const out = { eager: 0, lazy: 0, plain: 0 };
+    for (const l of links) {
+      if (!this.capable(l)) out.plain++;
+      else if (this.lazy.has(l)) out.lazy++;
+      else out.eager++;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,186 @@
+import {
+  encodeMessage,
+  MAX_GRAFT_IDS,
+  MessageType,
+  type IHaveEntry,
+  type LazyPushMessage,
+} from '@gossip5/protocol';
+import type { Counters } from '../counters.js';
+import { CloseReason } from '../transport/close-reason.js';
+import type { Link } from '../transport/link.js';
+import type { Clock } from '../types.js';
+import { EagerLazy } from './eager-lazy.js';
+import type { KnowledgeBase } from './knowledge-base.js';
+import { LinkBatcher } from './link-batcher.js';
+import { PullTimers } from './pull-timers.js';
+import type { SeenIds } from './seen-ids.js';
+
+/** IHAVE entries per frame at most (of MAX_IHAVE_ENTRIES = 7281): about 9 KiB. */
+export const IHAVE_BATCH = 1024;
+/** GRAFT ids per frame at most (of MAX_GRAFT_IDS). */
+export const GRAFT_BATCH = 256;
+
+export interface LazyPushOptions {
+  clock: Clock;
+  counters: Counters;
+  seen: SeenIds;
+  knowledge: KnowledgeBase;
+  pullTimeoutMs: number;
+  pullRetryMs: number;
+  maxPendingPulls: number;
+  /** A GRAFT is served only while the link's send queue holds less than this. */
+  serveQueueBytes: number;
+}
+
+/** Counters of the lazy push (Plumtree) part, in P2PStats.lazyPush. */
+export interface LazyPushCounters {
+  ihaveIdsSent: number;
+  ihaveIdsReceived: number;
+  /** IHAVE entries for ids already seen (nothing to do). */
+  ihaveIdsKnown: number;
+  graftIdsSent: number;
+  graftIdsReceived: number;
+  prunesSent: number;
+  prunesReceived: number;
+  /** Items sent in answer to a GRAFT. */
+  pullsServed: number;
+  /** GRAFTed ids not served: not in the knowledge base (evicted, never accepted) or not forwarded from here. */
+  pullsMissed: number;
+  /** Ids whose every announcer was asked without the item arriving. */
+  pullsAbandoned: number;
+}
+
+/**
+ * Plumtree for the spreader: per-link push modes (EagerLazy), IHAVE and GRAFT batches (LinkBatcher)
+ * and pull timers (PullTimers), and the handling of IHAVE, GRAFT and PRUNE. The knowledge base is
+ * the cache GRAFTs are served from. Nothing here is used on a link that did not negotiate lazy push.
+ */
+export class LazyPush {
+  readonly modes = new EagerLazy<Link>();
+  readonly pulls: PullTimers<Link>;
+  readonly c: LazyPushCounters = {
+    ihaveIdsSent: 0,
+    ihaveIdsReceived: 0,
+    ihaveIdsKnown: 0,
+    graftIdsSent: 0,
+    graftIdsReceived: 0,
+    prunesSent: 0,
+    prunesReceived: 0,
+    pullsServed: 0,
+    pullsMissed: 0,
+    pullsAbandoned: 0,
+  };
+  private readonly ihaves: LinkBatcher<Link, IHaveEntry>;
+  private readonly grafts: LinkBatcher<Link, bigint>;
+
+  constructor(private readonly opts: LazyPushOptions) {
+    this.ihaves = new LinkBatcher(opts.clock, IHAVE_BATCH, (link, entries) => {
+      if (link.sendFrame(encodeMessage({ type: MessageType.IHave, entries }), MessageType.IHave)) {
+        this.c.ihaveIdsSent += entries.length;
+      }
+    });
+    this.grafts = new LinkBatcher(opts.clock, Math.min(GRAFT_BATCH, MAX_GRAFT_IDS), (link, messageIds) => {
+      if (link.sendFrame(encodeMessage({ type: MessageType.Graft, messageIds }), MessageType.Graft)) {
+        this.c.graftIdsSent += messageIds.length;
+      }
+    });
+    this.pulls = new PullTimers<Link>({
+      clock: opts.clock,
+      timeoutMs: opts.pullTimeoutMs,
+      retryMs: opts.pullRetryMs,
+      limit: opts.maxPendingPulls,
+      pull: (link, id) => {
+        // Pulling from a link grafts it: it pushes to us from now on, and we to it.
+        this.modes.graft(link);
+        this.grafts.add(link, id);
+      },
+      onFull: () =>
+        opts.counters.drops.drop(
+          'pull-table-full',
+          { limit: opts.maxPendingPulls },
+          'too many announced ids awaited: announcement ignored',
+        ),
+      onAbandoned: () => this.c.pullsAbandoned++,
+    });
+  }
+
+  /** True when an item for `link` goes as an IHAVE entry rather than whole. */
+  isLazy(link: Link): boolean {
+    return this.modes.isLazy(link);
+  }
+
+  /** Offer `id` to the lazy `link`, to be sent with this turn's IHAVE. */
+  announce(link: Link, messageId: bigint, ttl: number): void {
+    this.ihaves.add(link, { messageId, ttl });
+  }
+
+  /** The first copy of `id` arrived: stop waiting for it. */
+  arrived(messageId: bigint): void {
+    this.pulls.arrived(messageId);
+  }
+
+  /** A copy of an item already seen arrived on `link`: an eager lazy-capable link turns lazy. */
+  duplicateFrom(link: Link): void {
+    if (!this.modes.prune(link)) return;
+    if (link.sendFrame(PRUNE_FRAME, MessageType.Prune)) this.c.prunesSent++;
+  }
+
+  /** IHAVE, GRAFT or PRUNE from an established neighbour. */
+  onMessage(link: Link, msg: LazyPushMessage): void {
+    if (!this.modes.capable(link)) {
+      link.close(CloseReason.UnexpectedMessage, `type ${msg.type} on a link without lazy push`);
+      return;
+    }
+    switch (msg.type) {
+      case MessageType.IHave:
+        return this.onIHave(link, msg.entries);
+      case MessageType.Graft:
+        return this.onGraft(link, msg.messageIds);
+      case MessageType.Prune:
+        this.c.prunesReceived++;
+        this.modes.prune(link);
+        return;
+    }
+  }
+
+  stop(): void {
+    this.ihaves.stop();
+    this.grafts.stop();
+    this.pulls.stop();
+  }
+
+  private onIHave(link: Link, entries: IHaveEntry[]): void {
+    const { seen } = this.opts;
+    this.c.ihaveIdsReceived += entries.length;
+    for (const e of entries) {
+      if (seen.has(e.messageId)) this.c.ihaveIdsKnown++;
+      else this.pulls.announced(link, e.messageId);
+    }
+  }
+
+  private onGraft(link: Link, ids: bigint[]): void {
+    this.c.graftIdsReceived += ids.length;
+    this.modes.graft(link);
+    const { knowledge, serveQueueBytes } = this.opts;
+    for (const id of ids) {
+      const stored = knowledge.get(id);
+      // Served only what this node forwards (stored accepted, forward ttl known), with that ttl.
+      if (stored === undefined || stored.forwardTtl === undefined || link.queuedBytes >= serveQueueBytes) {
+        this.c.pullsMissed++;
+        continue;
+      }
+      const { item } = stored;
+      const frame = encodeMessage({
+        type: MessageType.PeerNotification,
+        ttl: stored.forwardTtl,
+        messageId: item.messageId,
+        dataType: item.dataType,
+        data: item.data,
+      });
+      if (!link.sendFrame(frame, MessageType.PeerNotification)) return;
+      this.c.pullsServed++;
+    }
+  }
+}
+
+const PRUNE_FRAME = encodeMessage({ type: MessageType.Prune });
