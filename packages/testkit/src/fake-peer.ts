@@ -33,6 +33,8 @@ export interface FakePeerOptions {
   address?: PeerAddress;
   /** How long `next` and `closed` wait before failing the test (default 5 s). */
   waitTimeoutMs?: number;
+  /** HELLO flag bits this peer offers, in its HELLO or VERIFICATION REQUEST (default 0: a plain peer). */
+  flags?: number;
 }
 
 interface Waiter {
@@ -65,12 +67,15 @@ export class FakePeer {
   private readonly closeWaiters: Array<() => void> = [];
   private isClosed = false;
   private readonly waitTimeoutMs: number;
+  /** HELLO flag bits offered in the handshake. */
+  readonly flags: number;
 
   constructor(
     readonly socket: Socket,
     options: FakePeerOptions = {},
   ) {
     this.waitTimeoutMs = options.waitTimeoutMs ?? 5_000;
+    this.flags = options.flags ?? 0;
     this.address = options.address ?? makePeerAddress(socket.localAddress ?? '127.0.0.1', socket.localPort ?? 1);
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.local = `${socket.localAddress}:${socket.localPort}`;
@@ -159,7 +164,7 @@ export class FakePeer {
 
   /** Dialer side, step 1: send HELLO (claiming `address`) and await the VERIFICATION REQUEST. */
   async hello(address: PeerAddress = this.address): Promise<VerificationRequest> {
-    this.send({ type: MessageType.Hello, version: PROTOCOL_VERSION, address });
+    this.send({ type: MessageType.Hello, version: PROTOCOL_VERSION, flags: this.flags, address });
     return this.next(MessageType.VerificationRequest);
   }
 
@@ -195,7 +200,7 @@ export class FakePeer {
     const { difficulty = 4, peers = [] } = options;
     const hello = await this.next(MessageType.Hello);
     const nonce = new Uint8Array(randomBytes(NONCE_SIZE));
-    this.send({ type: MessageType.VerificationRequest, difficulty, nonce });
+    this.send({ type: MessageType.VerificationRequest, difficulty, flags: this.flags, nonce });
     const response = await this.next(MessageType.VerificationResponse);
     const ok =
       equal(response.nonce, nonce) &&

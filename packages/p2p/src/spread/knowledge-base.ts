@@ -44,8 +44,11 @@ export class KnowledgeBase {
     return this.items.get(messageId);
   }
 
-  /** Store `item` (replacing one with the same id), evicting the oldest when full. */
-  add(item: GossipItem, forwardTtl: number | undefined = item.ttl): void {
+  /**
+   * Store `item` (replacing one with the same id), evicting the oldest when full. `forwardTtl`:
+   * the ttl it is forwarded with, undefined when this node does not forward it.
+   */
+  add(item: GossipItem, forwardTtl: number | undefined): void {
     if (this.capacity <= 0 || item.data.length > this.maxBytes) return;
     const previous = this.items.get(item.messageId);
     if (previous) {

@@ -59,7 +59,7 @@ export class Spreader {
     while (seen.has(messageId)) messageId = randomU64(this.opts.random);
     this.countForgotten(seen.addNew(messageId));
     const item: GossipItem = { messageId, ttl: input.ttl, dataType: input.dataType, data: input.data.slice() };
-    this.opts.knowledge.add(item);
+    this.opts.knowledge.add(item, item.ttl);
     counters.itemsOriginated++;
     this.send(item, item.ttl, undefined);
     return messageId;

@@ -9,7 +9,7 @@ test('keeps the last `capacity` items, evicting the oldest first', () => {
   const clock = new FakeClock(0);
   const kb = new KnowledgeBase(3, 1_000_000, clock);
   for (let i = 1n; i <= 5n; i++) {
-    kb.add(item(i));
+    kb.add(item(i), 0);
     clock.advance(10);
   }
   assert.is(kb.size, 3);
@@ -25,10 +25,10 @@ test('keeps the last `capacity` items, evicting the oldest first', () => {
 test('storing an id again replaces it and makes it the newest', () => {
   const clock = new FakeClock(0);
   const kb = new KnowledgeBase(2, 1_000_000, clock);
-  kb.add(item(1n));
-  kb.add(item(2n));
-  kb.add({ ...item(1n), ttl: 9 });
-  kb.add(item(3n));
+  kb.add(item(1n), 0);
+  kb.add(item(2n), 0);
+  kb.add({ ...item(1n), ttl: 9 }, 8);
+  kb.add(item(3n), 0);
   assert.equal(
     kb.list().map((s) => s.item.messageId),
     [1n, 3n],
@@ -38,7 +38,7 @@ test('storing an id again replaces it and makes it the newest', () => {
 
 test('capacity 0 stores nothing', () => {
   const kb = new KnowledgeBase(0, 1_000_000, new FakeClock(0));
-  kb.add(item(1n));
+  kb.add(item(1n), 0);
   assert.is(kb.size, 0);
 });
 
@@ -46,21 +46,29 @@ test('bounded in bytes as well as items; an item larger than the budget is not s
   const clock = new FakeClock(0);
   const kb = new KnowledgeBase(100, 10, clock);
   const sized = (id: bigint, n: number) => ({ messageId: id, ttl: 3, dataType: 7, data: new Uint8Array(n) });
-  kb.add(sized(1n, 4));
-  kb.add(sized(2n, 4));
+  kb.add(sized(1n, 4), 0);
+  kb.add(sized(2n, 4), 0);
   assert.is(kb.bytes, 8);
-  kb.add(sized(3n, 4)); // 12 > 10: the oldest goes
+  kb.add(sized(3n, 4), 0); // 12 > 10: the oldest goes
   assert.equal(kb.list().map((s) => s.item.messageId), [2n, 3n]);
   assert.is(kb.bytes, 8);
   assert.is(kb.evicted, 1);
-  kb.add(sized(4n, 11));
+  kb.add(sized(4n, 11), 0);
   assert.not.ok(kb.has(4n));
   assert.is(kb.bytes, 8);
-  kb.add(sized(3n, 1)); // replacing frees the old bytes
+  kb.add(sized(3n, 1), 0); // replacing frees the old bytes
   assert.is(kb.bytes, 5);
-  kb.add(sized(5n, 10));
+  kb.add(sized(5n, 10), 0);
   assert.equal(kb.list().map((s) => s.item.messageId), [5n]);
   assert.is(kb.bytes, 10);
+});
+
+test('each item keeps the ttl it is forwarded (and served to a GRAFT) with, or none', () => {
+  const kb = new KnowledgeBase(10, 1 << 20, new FakeClock());
+  kb.add(item(1n), 4);
+  kb.add(item(2n), undefined);
+  assert.is(kb.get(1n)!.forwardTtl, 4);
+  assert.is(kb.get(2n)!.forwardTtl, undefined);
 });
 
 test.run();

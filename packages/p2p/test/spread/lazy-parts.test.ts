@@ -1,0 +1,118 @@
+/** The small parts of lazy push: per-link modes, per-turn batches, pull timers (fake clock). */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FakeClock } from '@gossip5/testkit';
+import { EagerLazy } from '../../src/spread/eager-lazy.js';
+import { LinkBatcher } from '../../src/spread/link-batcher.js';
+import { MAX_ANNOUNCERS_PER_ID, PullTimers } from '../../src/spread/pull-timers.js';
+
+interface L {
+  name: string;
+  state: string;
+  flags: number;
+}
+const link = (name: string, flags = 1): L => ({ name, state: 'established', flags });
+
+test('EagerLazy: capable links start eager, a prune makes them lazy once, a graft eager again; plain links never turn lazy', () => {
+  const m = new EagerLazy<L>();
+  const a = link('a');
+  const plain = link('plain', 0);
+  assert.ok(m.capable(a));
+  assert.not.ok(m.capable(plain));
+  assert.not.ok(m.isLazy(a));
+  assert.ok(m.prune(a));
+  assert.not.ok(m.prune(a), 'already lazy');
+  assert.ok(m.isLazy(a));
+  assert.not.ok(m.prune(plain));
+  assert.not.ok(m.isLazy(plain));
+  assert.equal(m.census([a, plain, link('b')]), { eager: 1, lazy: 1, plain: 1 });
+  assert.ok(m.graft(a));
+  assert.not.ok(m.graft(a), 'already eager');
+  assert.not.ok(m.isLazy(a));
+});
+
+test('LinkBatcher: entries of one turn leave as one frame per link, a full batch at once, closed links are skipped', () => {
+  const clock = new FakeClock();
+  const sent: Array<[string, number[]]> = [];
+  const b = new LinkBatcher<L, number>(clock, 3, (l, e) => sent.push([l.name, e]));
+  const a = link('a');
+  const c = link('c');
+  b.add(a, 1);
+  b.add(c, 10);
+  b.add(a, 2);
+  assert.equal(sent, [], 'nothing before the turn ends');
+  assert.is(b.pending, 3);
+  b.add(a, 3);
+  assert.equal(sent, [['a', [1, 2, 3]]], 'a full batch goes at once');
+  b.add(a, 4);
+  c.state = 'closed';
+  clock.advance(0);
+  assert.equal(sent, [['a', [1, 2, 3]], ['a', [4]]], 'c closed before the flush: skipped');
+  assert.is(b.pending, 0);
+  b.add(a, 5);
+  b.stop();
+  clock.advance(10);
+  assert.is(sent.length, 2, 'stop drops what waits');
+  assert.is(clock.pending, 0);
+});
+
+function pulls(clock: FakeClock, limit = 100) {
+  const asked: Array<[string, bigint]> = [];
+  const events = { full: 0, abandoned: [] as bigint[] };
+  const p = new PullTimers<L>({
+    clock,
+    timeoutMs: 100,
+    retryMs: 40,
+    limit,
+    pull: (l, id) => asked.push([l.name, id]),
+    onFull: () => events.full++,
+    onAbandoned: (id) => events.abandoned.push(id),
+  });
+  return { p, asked, events };
+}
+
+test('PullTimers: pulled from the first announcer after the timeout, then from the next ones in turn, then abandoned', () => {
+  const clock = new FakeClock();
+  const { p, asked, events } = pulls(clock);
+  const [a, b, c] = [link('a'), link('b'), link('c')];
+  p.announced(a, 7n);
+  clock.advance(50);
+  p.announced(b, 7n);
+  p.announced(b, 7n);
+  p.announced(c, 7n);
+  assert.equal(asked, []);
+  clock.advance(50);
+  assert.equal(asked, [['a', 7n]], 'first announcer at the timeout');
+  b.state = 'closed';
+  clock.advance(40);
+  assert.equal(asked, [['a', 7n], ['c', 7n]], 'closed b skipped');
+  assert.is(p.size, 1);
+  clock.advance(40);
+  assert.equal(events.abandoned, [7n]);
+  assert.is(p.size, 0);
+  assert.is(p.started, 2);
+  assert.is(clock.pending, 0);
+});
+
+test('PullTimers: an item that arrives cancels its pull; ids and announcers are bounded', () => {
+  const clock = new FakeClock();
+  const { p, asked, events } = pulls(clock, 2);
+  p.announced(link('a'), 1n);
+  p.arrived(1n);
+  clock.advance(1000);
+  assert.equal(asked, []);
+  assert.is(clock.pending, 0);
+  p.announced(link('a'), 2n);
+  p.announced(link('a'), 3n);
+  p.announced(link('a'), 4n);
+  assert.is(events.full, 1, 'the third missing id is refused');
+  assert.is(p.size, 2);
+  for (let i = 0; i < 10; i++) p.announced(link(`x${i}`), 2n);
+  clock.advance(100 + 40 * 20);
+  assert.is(asked.filter(([, id]) => id === 2n).length, MAX_ANNOUNCERS_PER_ID, 'at most this many announcers asked');
+  p.announced(link('a'), 9n);
+  p.stop();
+  assert.is(clock.pending, 0);
+});
+
+test.run();
