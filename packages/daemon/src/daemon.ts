@@ -215,6 +215,7 @@ export class Daemon {
         since: new Date(n.since).toISOString(),
         items_in: n.itemsIn,
         items_out: n.itemsOut,
+        push: n.push,
       })),
       known_peers: this.p2p.stats().knownPeers,
       modules: this.api.modules().map((m) => ({ remote: m.remote, data_types: m.dataTypes })),

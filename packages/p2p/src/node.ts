@@ -211,7 +211,13 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       since: l.since,
       itemsIn: l.itemsIn,
       itemsOut: l.itemsOut,
+      push: this.pushMode(l),
     }));
+  }
+
+  private pushMode(link: Link): NeighbourInfo['push'] {
+    if (!this.lazy || !this.lazy.modes.capable(link)) return 'plain';
+    return this.lazy.isLazy(link) ? 'lazy' : 'eager';
   }
 
   connect(address: PeerAddress): boolean {

@@ -161,6 +161,8 @@ export interface NeighbourInfo {
   /** PEER NOTIFICATIONs received from it and sent to it over this link (duplicates included). */
   itemsIn: number;
   itemsOut: number;
+  /** How items go to it now: whole (`eager`), as ids (`lazy`), or whole without lazy push (`plain`). */
+  push: 'eager' | 'lazy' | 'plain';
 }
 
 /** Counters of a node. Records are keyed by reason or by message name. */
