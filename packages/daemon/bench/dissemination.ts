@@ -33,6 +33,10 @@ export interface DisseminationOptions {
   profileNode?: number;
   /** Another build's dist/main.js (A/B runs); default this package's. */
   daemonMain?: string;
+  /** `lazy_push` of every node (default: the daemon's default, on). */
+  lazyPush?: boolean;
+  /** Items announced (and awaited everywhere) before the measured ones: the tree forms on them. */
+  warmUp: number;
   log: (line: string) => void;
 }
 
@@ -62,6 +66,17 @@ export interface DisseminationResult {
   messagesPerItemPerNode: number;
   /** PEER NOTIFICATIONs received that were already seen, per item per node. */
   duplicatesPerItemPerNode: number;
+  /**
+   * Payload copies (PEER NOTIFICATIONs, duplicates included) received over the whole network during
+   * the measured items (after the warm-up), per item per receiving node (N-1): 1.0 is no redundancy.
+   * From each node's /status counters.
+   */
+  copiesPerItemPerNode: number;
+  /** Items announced and delivered before the measured ones. */
+  warmUp: number;
+  lazyPush: boolean;
+  /** IHAVE ids, GRAFT ids and PRUNEs sent over the network during the measured items, per item. */
+  lazyPerItem: { ihaveIds: number; graftIds: number; prunes: number };
   idle: IdleReading;
   /** Per node: peak RSS during the batch, MiB. */
   loadRssMiB: number[];
@@ -69,6 +84,8 @@ export interface DisseminationResult {
   loadCpuMs: number[];
   /** All nodes' CPU during the batch per item, ms (network-wide cost of one item). */
   cpuMsPerItem: number;
+  /** cpuMsPerItem / N, in microseconds: what one item costs one node. */
+  cpuUsPerItemPerNode: number;
   /** Share of that CPU spent in the kernel (system time: sockets, loopback TCP, epoll). */
   kernelCpuShare: number;
   loadSeconds: number;
@@ -83,6 +100,21 @@ export interface DisseminationResult {
 }
 
 const DATA_TYPE = 42;
+/** Warm-up items carry k from here on, so the measured items' k (0..M-1) stay apart. */
+const WARM_UP_BASE = 0x7000_0000;
+
+interface StatusP2P {
+  notificationsIn: number;
+  lazyPush?: { ihaveIdsSent: number; graftIdsSent: number; prunesSent: number };
+}
+
+/** A node's p2p counters from its GET /status. */
+async function p2pStatus(port: number | undefined): Promise<StatusP2P> {
+  if (port === undefined) throw new Error('a harness node without a status port');
+  const res = await fetch(`http://127.0.0.1:${port}/status`);
+  const body = (await res.json()) as { counters: { p2p: StatusP2P } };
+  return body.counters.p2p;
+}
 
 export async function runDissemination(o: DisseminationOptions): Promise<DisseminationResult> {
   const { nodes: n, items: m } = o;
@@ -95,6 +127,7 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
     cacheSize: Math.max(1000, m),
     logLevel: 'info',
     daemonMain: o.daemonMain,
+    ...(o.lazyPush === undefined ? {} : { extra: { lazy_push: o.lazyPush ? 'on' : 'off' } }),
     nodeArgs: (i) => (o.cpuProfDir && i === profiled ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []),
   });
   const modules: FakeModule[] = [];
@@ -124,6 +157,7 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
     const sentAt = new Float64Array(m).fill(NaN);
     const receivedAt = net.nodes.map(() => new Float64Array(m).fill(NaN));
     let delivered = 0;
+    let warmDelivered = 0;
     let duplicates = 0;
     let lastDelivery = 0;
     for (const [i, node] of net.nodes.entries()) {
@@ -135,7 +169,8 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
           seen[k] = now;
           delivered++;
           lastDelivery = now;
-        } else duplicates++;
+        } else if (k >= WARM_UP_BASE && k < WARM_UP_BASE + o.warmUp) warmDelivered++;
+        else duplicates++;
         return true;
       };
       const mod = await FakeModule.connect(node.apiPort, '127.0.0.1', { policy });
@@ -150,16 +185,22 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
         `neighbours ${Math.min(...degrees)}..${Math.max(...degrees)}; announcing ${m} items (${o.pace > 0 ? `${o.pace}/s` : 'burst'})`,
     );
 
-    const peaks = new PeakSampler(pids, 100);
-    const cpuBefore = pids.map(cpuMs);
-    const splitBefore = pids.map(cpuSplitMs);
-    const bench0 = process.cpuUsage();
     const announcer = modules[0]!;
     const item = (k: number) => {
       const data = new Uint8Array(o.dataBytes).fill(0x62);
       new DataView(data.buffer).setUint32(0, k);
       return data;
     };
+    // Warm-up: the first items go everywhere before the measured ones (lazy push forms its tree on them).
+    for (let k = 0; k < o.warmUp; k++) announcer.announce({ ttl: o.ttl, dataType: DATA_TYPE, data: item(WARM_UP_BASE + k) });
+    await waitFor(() => warmDelivered >= (n - 1) * o.warmUp, { what: 'the warm-up items everywhere', timeoutMs: 30_000, intervalMs: 5 });
+    await sleep(500);
+    const statusBefore = await Promise.all(net.nodes.map((d) => p2pStatus(d.statusPort)));
+
+    const peaks = new PeakSampler(pids, 100);
+    const cpuBefore = pids.map(cpuMs);
+    const splitBefore = pids.map(cpuSplitMs);
+    const bench0 = process.cpuUsage();
     const first = performance.now();
     const changesBeforeLoad = await linkChanges();
     if (o.pace > 0) {
@@ -209,6 +250,14 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
       const r = receivedAt[i]!;
       for (let k = 0; k < m; k++) if (!Number.isNaN(r[k]!)) latencies.push(r[k]! - sentAt[k]!);
     }
+    const statusAfter = await Promise.all(net.nodes.map((d) => p2pStatus(d.statusPort)));
+    const delta = (f: (s: StatusP2P) => number) => statusAfter.reduce((a, s, i) => a + f(s) - f(statusBefore[i]!), 0);
+    const copies = delta((s) => s.notificationsIn);
+    const lazyPerItem = {
+      ihaveIds: delta((s) => s.lazyPush?.ihaveIdsSent ?? 0) / m,
+      graftIds: delta((s) => s.lazyPush?.graftIdsSent ?? 0) / m,
+      prunes: delta((s) => s.lazyPush?.prunesSent ?? 0) / m,
+    };
     for (const mod of modules) await mod.close();
     await net.stop();
     const perNode = net.nodes.map((d) => p2pStats(d.finalStats));
@@ -237,10 +286,15 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
       deliveriesPerSec: (delivered / allEverywhereMs) * 1000,
       messagesPerItemPerNode: (stats.messagesSent['PEER NOTIFICATION'] ?? 0) / (m * n),
       duplicatesPerItemPerNode: stats.itemsDuplicate / (m * n),
+      copiesPerItemPerNode: copies / (m * (n - 1)),
+      warmUp: o.warmUp,
+      lazyPush: o.lazyPush ?? true,
+      lazyPerItem,
       idle,
       loadRssMiB: loadRss.map((b) => b / 2 ** 20),
       loadCpuMs,
       cpuMsPerItem: loadCpuMs.reduce((a, b) => a + b, 0) / m,
+      cpuUsPerItemPerNode: (loadCpuMs.reduce((a, b) => a + b, 0) / m / n) * 1000,
       kernelCpuShare: kernel / Math.max(1, kernel + userland),
       loadSeconds,
       benchCpuMs: (bench.user + bench.system) / 1000,

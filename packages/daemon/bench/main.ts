@@ -39,6 +39,9 @@ const HELP = `Usage: tsx bench/main.ts [options]
   --nodes LIST            dissemination network sizes (default 10,30; quick 10)
   --items M               items announced per dissemination run (default 1000; quick 200)
   --degree D              degree of every node (default 6)
+  --full-mesh LIST        network sizes run as a full mesh, degree N-1 (default 10)
+  --lazy-push MODE        lazy_push of every node: on, off, or both (each case run with each; default on)
+  --warm-up K             items spread (and awaited) before the measured ones (default 20)
   --degrees LIST          extra degrees tried at the largest N, burst only (default 4,8; quick none)
   --pace LIST             paced runs at the largest N, in announces per second (default 100,200; 0 or '' = none)
   --pow D                 pow_difficulty of every node (default 8)
@@ -52,8 +55,8 @@ const HELP = `Usage: tsx bench/main.ts [options]
   --stuck-items K         overload: 4 KiB items sent past a module that never reads (default 20000; quick 5000)
   --flood-items K         overload: PEER NOTIFICATIONs a neighbour writes flat out (default 10000)
   --daemon FILE           run another build's dist/main.js (to compare builds; default this package's)
-  --network-profile       with profile: also profile node 1 of the largest network during a burst
-                          (31 processes on the cores: its samples are sparse and skewed; see BENCHMARKS.md)
+  --network-profile       with profile: also profile node 1 of the smallest network (N=10 full mesh by default)
+                          during a burst
   --repeat R              runs of each dissemination, ceiling and blast case; the median run is shown (default 3; quick 1)
   --out FILE              JSON output (default bench-results/daemon.json; quick: daemon-quick.json)`;
 
@@ -66,6 +69,9 @@ const { values } = parseArgs({
     nodes: { type: 'string' },
     items: { type: 'string' },
     degree: { type: 'string', default: '6' },
+    'full-mesh': { type: 'string' },
+    'lazy-push': { type: 'string', default: 'on' },
+    'warm-up': { type: 'string' },
     degrees: { type: 'string' },
     pace: { type: 'string' },
     pow: { type: 'string', default: '8' },
@@ -117,6 +123,14 @@ const nodes = list(values.nodes, quick ? [10] : [10, 30]);
 const items = int(values.items, quick ? 200 : 1000, '--items', 1);
 const degree = int(values.degree, 6, '--degree', 1);
 const degrees = list(values.degrees, quick ? [] : [4, 8]).filter((d) => d !== degree);
+const fullMesh = list(values['full-mesh'], [10]);
+const warmUp = int(values['warm-up'], 20, '--warm-up');
+const lazyModes: boolean[] = values['lazy-push'] === 'both' ? [true, false] : values['lazy-push'] === 'off' ? [false] : [true];
+if (!['on', 'off', 'both'].includes(values['lazy-push'] ?? 'on')) {
+  console.error('bench: --lazy-push must be on, off or both');
+  process.exit(2);
+}
+const degreeFor = (n: number) => (fullMesh.includes(n) ? n - 1 : degree);
 const paces = list(values.pace, quick ? [200] : [100, 200]).filter((r) => r > 0);
 if (paces.some((r) => !Number.isFinite(r))) {
   console.error('bench: --pace must be a list of numbers');
@@ -169,13 +183,14 @@ async function repeatSingle(run: () => Promise<CeilingResult>): Promise<CeilingR
 
 if (runs('dissemination')) {
   const largest = Math.max(...nodes);
-  const plan: Array<{ n: number; d: number; pace: number }> = nodes.map((n) => ({ n, d: degree, pace: 0 }));
-  for (const pace of paces) plan.push({ n: largest, d: degree, pace });
-  for (const d of degrees) plan.push({ n: largest, d, pace: 0 });
+  const base: Array<{ n: number; d: number; pace: number }> = nodes.map((n) => ({ n, d: degreeFor(n), pace: 0 }));
+  for (const pace of paces) base.push({ n: largest, d: degreeFor(largest), pace });
+  for (const d of degrees) base.push({ n: largest, d, pace: 0 });
+  const plan = base.flatMap((p) => lazyModes.map((lazyPush) => ({ ...p, lazyPush })));
   for (const p of plan) {
     const runsOf: DisseminationResult[] = [];
     for (let k = 1; k <= repeat; k++) {
-      log(`dissemination: N=${p.n}, M=${items}, degree ${p.d}, ${p.pace > 0 ? `paced ${p.pace}/s` : 'burst'}, pow_difficulty ${pow}, run ${k} of ${repeat}`);
+      log(`dissemination: N=${p.n}, M=${items}, degree ${p.d}, ${p.pace > 0 ? `paced ${p.pace}/s` : 'burst'}, lazy_push ${p.lazyPush ? 'on' : 'off'}, pow_difficulty ${pow}, run ${k} of ${repeat}`);
       const r: DisseminationResult = await runDissemination({
         nodes: p.n,
         items,
@@ -187,11 +202,14 @@ if (runs('dissemination')) {
         idleMs: quick ? 1000 : 3000,
         timeoutMs: 60_000,
         daemonMain,
+        lazyPush: p.lazyPush,
+        warmUp,
         log,
       });
       log(
         `  delivery ${r.deliveryRatio.toFixed(4)}, p50 ${r.latencyMs.p50.toFixed(1)} ms, p99 ${r.latencyMs.p99.toFixed(1)} ms, ` +
-          `everywhere in ${(r.allEverywhereMs / 1000).toFixed(2)} s, ${r.messagesPerItemPerNode.toFixed(2)} msgs/item/node, ` +
+          `everywhere in ${(r.allEverywhereMs / 1000).toFixed(2)} s, ${r.copiesPerItemPerNode.toFixed(2)} copies/item/node, ` +
+          `${r.cpuUsPerItemPerNode.toFixed(1)} us CPU/item/node, ${r.messagesPerItemPerNode.toFixed(2)} msgs/item/node, ` +
           `${r.linkChangesDuringLoad} link changes meanwhile`,
       );
       runsOf.push(r);
@@ -204,6 +222,8 @@ if (runs('dissemination')) {
       maxMs: (r: DisseminationResult) => r.latencyMs.max,
       allEverywhereMs: (r: DisseminationResult) => r.allEverywhereMs,
       cpuMsPerItem: (r: DisseminationResult) => r.cpuMsPerItem,
+      cpuUsPerItemPerNode: (r: DisseminationResult) => r.cpuUsPerItemPerNode,
+      copiesPerItemPerNode: (r: DisseminationResult) => r.copiesPerItemPerNode,
       messagesPerItemPerNode: (r: DisseminationResult) => r.messagesPerItemPerNode,
       deliveryRatio: (r: DisseminationResult) => r.deliveryRatio,
       linkChangesDuringLoad: (r: DisseminationResult) => r.linkChangesDuringLoad,
@@ -257,12 +277,14 @@ if (runs('profile')) {
       res.profile.file = profileFile;
     } else log('  no profile was written');
     if (values['network-profile']) {
-      const n = Math.max(...nodes);
-      log(`profile: node 1 of an N=${n} network, burst of ${items} items, run with --cpu-prof`);
+      const n = Math.min(...nodes);
+      log(`profile: node 1 of an N=${n} network (degree ${degreeFor(n)}), burst of ${items} items, run with --cpu-prof`);
       const d = await runDissemination({
         nodes: n,
         items,
-        degree,
+        degree: degreeFor(n),
+        lazyPush: lazyModes[0],
+        warmUp,
         powDifficulty: pow,
         dataBytes: 64,
         ttl: 0,
@@ -292,7 +314,7 @@ if (runs('profile')) {
 
 const loadAfter = load();
 const seconds = (performance.now() - started) / 1000;
-const ts = targets(res, items, degree);
+const ts = targets(res, items, degree, degreeFor(10));
 const out: string[] = [];
 out.push(`\nGossip-5 daemon benchmarks (${quick ? 'quick' : 'full'} run, ${seconds.toFixed(0)} s)`);
 out.push(`${info.nproc} x ${info.cpuModel}, ${info.memGiB} GiB, Node ${info.node}, commit ${info.commit}${info.dirty ? '+changes' : ''}, ${info.date}`);
@@ -338,7 +360,7 @@ const json = {
   quick,
   seconds,
   load: { before: loadBefore, after: loadAfter },
-  settings: { repeat, daemonMain: daemonMain ?? 'packages/daemon/dist/main.js', nodes, items, degree, degrees, paces, powDifficulty: pow, ceilingItems, window, blastSeconds, profileItems, memoryItems, memoryS, overloadItems, stuckItems, floodItems },
+  settings: { repeat, daemonMain: daemonMain ?? 'packages/daemon/dist/main.js', nodes, items, degree, fullMesh, lazyPush: values['lazy-push'], warmUp, degrees, paces, powDifficulty: pow, ceilingItems, window, blastSeconds, profileItems, memoryItems, memoryS, overloadItems, stuckItems, floodItems },
   targets: ts,
   ...res,
 };

@@ -147,13 +147,16 @@ export const DEFAULT_LAZY_PUSH = true;
 
 /**
  * An id announced by IHAVE whose item has not arrived this long after (`pullTimeoutMs`) is pulled
- * with GRAFT. Longer than an item usually takes over the eager path (transit plus the validation
- * of each hop), or the tree keeps growing eager links it then prunes again.
+ * with GRAFT. It must be longer than an item usually takes over the eager path (transit plus the
+ * validation of each hop, plus the queue of a busy node), or a slow node grafts a faster neighbour,
+ * then receives the original copy as a duplicate and prunes its tree parent: the tree churns and
+ * copies multiply. 250 ms did that in bursts on a loaded 2-core machine (1.2-1.6 copies per node
+ * per item instead of ~1.0); a lost item is repaired within this (plus a retry) anyway.
  */
-export const DEFAULT_PULL_TIMEOUT_MS = 250;
+export const DEFAULT_PULL_TIMEOUT_MS = 1_000;
 
 /** After a GRAFT, the next announcer is asked this much later if the item still did not come (`pullRetryMs`). */
-export const DEFAULT_PULL_RETRY_MS = 125;
+export const DEFAULT_PULL_RETRY_MS = 500;
 
 /**
  * Announced ids awaited at once (`maxPendingPulls`), each with a timer and up to 4 announcers;

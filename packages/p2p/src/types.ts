@@ -120,9 +120,9 @@ export interface P2PInit {
    * push to every neighbour, bit 0 not offered, no extension type ever sent.
    */
   lazyPush?: boolean | undefined;
-  /** Default 250 ms: an announced id not received within this is pulled (GRAFT). */
+  /** Default 1 s: an announced id not received within this is pulled (GRAFT). */
   pullTimeoutMs?: number | undefined;
-  /** Default 125 ms: between pulls of one id from successive announcers. */
+  /** Default 500 ms: between pulls of one id from successive announcers. */
   pullRetryMs?: number | undefined;
   /** Default 16,384: announced ids awaited at once. */
   maxPendingPulls?: number | undefined;
