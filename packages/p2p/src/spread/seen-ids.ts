@@ -16,9 +16,13 @@ export const SEEN_GENERATIONS = 8;
 /** Smallest table of one generation (slots, a power of two). */
 const MIN_SLOTS = 64;
 
-/** One generation: an open-addressing set of u64 ids in a BigUint64Array, 0 marking a free slot. */
+/**
+ * One generation: an open-addressing set of u64 ids kept as two u32 words (high, low) per slot of
+ * a Uint32Array, (0, 0) marking a free slot. Words, not a BigUint64Array: reading a BigUint64Array
+ * element allocates a BigInt, and a probe reads several.
+ */
 class Generation {
-  slots: BigUint64Array;
+  slots: Uint32Array;
   count = 0;
   hasZero = false;
 
@@ -26,49 +30,60 @@ class Generation {
     /** Clock time until which ids may be added here. */
     readonly openUntil: number,
   ) {
-    this.slots = new BigUint64Array(MIN_SLOTS);
+    this.slots = new Uint32Array(2 * MIN_SLOTS);
   }
 
   get size(): number {
     return this.count + (this.hasZero ? 1 : 0);
   }
 
-  has(id: bigint, hash: number): boolean {
-    if (id === 0n) return this.hasZero;
-    const mask = this.slots.length - 1;
+  has(hi: number, lo: number, hash: number): boolean {
+    if (hi === 0 && lo === 0) return this.hasZero;
+    const slots = this.slots;
+    const mask = (slots.length >>> 1) - 1;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const v = this.slots[i]!;
-      if (v === id) return true;
-      if (v === 0n) return false;
+      const h = slots[2 * i]!;
+      const l = slots[2 * i + 1]!;
+      if (h === hi && l === lo) return true;
+      if (h === 0 && l === 0) return false;
     }
   }
 
   /** Adds an id known to be absent. */
-  insert(id: bigint, hash: number, rehash: (id: bigint) => number): void {
-    if (id === 0n) {
+  insert(hi: number, lo: number, hash: number, rehash: (hi: number, lo: number) => number): void {
+    if (hi === 0 && lo === 0) {
       this.hasZero = true;
       return;
     }
-    if ((this.count + 1) * 2 > this.slots.length) this.grow(rehash);
-    const mask = this.slots.length - 1;
+    if ((this.count + 1) * 2 > this.slots.length >>> 1) this.grow(rehash);
+    const slots = this.slots;
+    const mask = (slots.length >>> 1) - 1;
     let i = hash & mask;
-    while (this.slots[i] !== 0n) i = (i + 1) & mask;
-    this.slots[i] = id;
+    while (slots[2 * i] !== 0 || slots[2 * i + 1] !== 0) i = (i + 1) & mask;
+    slots[2 * i] = hi;
+    slots[2 * i + 1] = lo;
     this.count++;
   }
 
-  private grow(rehash: (id: bigint) => number): void {
+  private grow(rehash: (hi: number, lo: number) => number): void {
     const old = this.slots;
-    this.slots = new BigUint64Array(old.length * 2);
-    const mask = this.slots.length - 1;
-    for (const v of old) {
-      if (v === 0n) continue;
-      let i = rehash(v) & mask;
-      while (this.slots[i] !== 0n) i = (i + 1) & mask;
-      this.slots[i] = v;
+    const slots = new Uint32Array(old.length * 2);
+    const mask = (slots.length >>> 1) - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      const h = old[j]!;
+      const l = old[j + 1]!;
+      if (h === 0 && l === 0) continue;
+      let i = rehash(h, l) & mask;
+      while (slots[2 * i] !== 0 || slots[2 * i + 1] !== 0) i = (i + 1) & mask;
+      slots[2 * i] = h;
+      slots[2 * i + 1] = l;
     }
+    this.slots = slots;
   }
 }
+
+/** Splits a u64 bigint into its words without intermediate BigInts. */
+const split = new DataView(new ArrayBuffer(8));
 
 /**
  * The seen message ids, compact (8 bytes a slot at most half full: 16-32 bytes an id, against about
@@ -84,6 +99,8 @@ export class SeenIds {
   private held = 0;
   private lastId: bigint | undefined;
   private lastHash = 0;
+  private lastHi = 0;
+  private lastLo = 0;
 
   constructor(private readonly opts: SeenIdsOptions) {
     this.span = Math.max(1, Math.ceil(opts.ttlMs / SEEN_GENERATIONS));
@@ -105,7 +122,8 @@ export class SeenIds {
   has(id: bigint): boolean {
     this.expire();
     const hash = this.hashOf(id);
-    for (let i = this.generations.length - 1; i >= 0; i--) if (this.generations[i]!.has(id, hash)) return true;
+    const { lastHi: hi, lastLo: lo } = this;
+    for (let i = this.generations.length - 1; i >= 0; i--) if (this.generations[i]!.has(hi, lo, hash)) return true;
     return false;
   }
 
@@ -126,7 +144,8 @@ export class SeenIds {
       current = new Generation(now + this.span);
       this.generations.push(current);
     }
-    current.insert(id, this.hashOf(id), (v) => this.hash(v));
+    const hash = this.hashOf(id);
+    current.insert(this.lastHi, this.lastLo, hash, this.rehash);
     this.held++;
     return forgotten;
   }
@@ -139,19 +158,24 @@ export class SeenIds {
     }
   }
 
-  /** hash(id), remembered for the last id: `has` then `addNew` of one id hash it once. */
+  /** hash(id) and its words, remembered for the last id: `has` then `addNew` of one id split and hash it once. */
   private hashOf(id: bigint): number {
     if (id !== this.lastId) {
       this.lastId = id;
-      this.lastHash = this.hash(id);
+      split.setBigUint64(0, id);
+      this.lastHi = split.getUint32(0);
+      this.lastLo = split.getUint32(4);
+      this.lastHash = this.hash(this.lastHi, this.lastLo);
     }
     return this.lastHash;
   }
 
+  private readonly rehash = (hi: number, lo: number): number => this.hash(hi, lo);
+
   /** A keyed mix of both halves of the id (murmur3 finaliser). */
-  private hash(id: bigint): number {
-    const lo = Number(BigInt.asUintN(32, id)) ^ this.opts.seed[0];
-    const hi = Number(BigInt.asUintN(32, id >> 32n)) ^ this.opts.seed[1];
+  private hash(idHi: number, idLo: number): number {
+    const lo = idLo ^ this.opts.seed[0];
+    const hi = idHi ^ this.opts.seed[1];
     let h = Math.imul(lo, 0xcc9e2d51) ^ Math.imul(hi ^ (lo >>> 13), 0x1b873593);
     h ^= h >>> 16;
     h = Math.imul(h, 0x85ebca6b);

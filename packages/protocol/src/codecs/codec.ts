@@ -91,10 +91,17 @@ export function checkU64(value: unknown, type: number, field: string): void {
   }
 }
 
-/** Write a u64 (checked by checkU64) as two big-endian u32 halves. */
+/**
+ * 8 bytes through which u64s are converted: DataView's BigInt accessors convert without the
+ * intermediate BigInts of shifts and masks (2-4 allocations per id otherwise).
+ */
+const scratch = new DataView(new ArrayBuffer(8));
+
+/** Write a u64 (checked by checkU64) big-endian. */
 export function writeU64(out: Uint8Array, o: number, v: bigint): void {
-  const hi = Number(v >> 32n);
-  const lo = Number(v & 0xffffffffn);
+  scratch.setBigUint64(0, v);
+  const hi = scratch.getUint32(0);
+  const lo = scratch.getUint32(4);
   out[o] = hi >>> 24;
   out[o + 1] = (hi >>> 16) & 0xff;
   out[o + 2] = (hi >>> 8) & 0xff;
@@ -109,6 +116,9 @@ export function readU32(b: Uint8Array, o: number): number {
   return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 }
 
+/** Read a big-endian u64: one BigInt allocated (the result). */
 export function readU64(b: Uint8Array, o: number): bigint {
-  return (BigInt(readU32(b, o)) << 32n) | BigInt(readU32(b, o + 4));
+  scratch.setUint32(0, readU32(b, o));
+  scratch.setUint32(4, readU32(b, o + 4));
+  return scratch.getBigUint64(0);
 }
