@@ -14,7 +14,14 @@ interface Missing<L> {
   timer: unknown;
   /** Pulls sent for it. */
   tries: number;
+  /** Clock time of the first announcement. */
+  since: number;
 }
+
+/** The adaptive wait is at most this multiple of `timeoutMs`. */
+export const MAX_TIMEOUT_FACTOR = 10;
+/** Weight of one sample in the running mean of the announcement-to-item lag. */
+const LAG_WEIGHT = 1 / 16;
 
 export interface PullTimersOptions<L> {
   clock: Clock;
@@ -34,15 +41,22 @@ export interface PullTimersOptions<L> {
 
 /**
  * The ids announced to this node but not received, each with a timer on the injected clock. When
- * the item has not arrived `timeoutMs` after its first announcement, it is pulled from the first
+ * the item has not arrived in time after its first announcement, it is pulled from the first
  * announcer still linked, then from the next one every `retryMs`, until it arrives (`arrived`) or
  * the announcers run out. At most `limit` ids and MAX_ANNOUNCERS_PER_ID links per id are held.
+ *
+ * "In time" adapts to the load: it is `timeoutMs`, or twice the running mean of how long items
+ * that did come over the tree took after their first announcement, whichever is longer (at most
+ * MAX_TIMEOUT_FACTOR x `timeoutMs`). A node whose tree path is slow because every node is busy
+ * (a burst on a crowded machine) then waits for it instead of pulling copies it is about to get.
  */
 export class PullTimers<L extends PullLink> {
   private readonly missing = new Map<bigint, Missing<L>>();
   private stopped = false;
   /** GRAFTs sent (one per id per try). */
   started = 0;
+  /** Running mean of the lag from an id's first announcement to its item, for items not pulled. */
+  lagMs = 0;
 
   constructor(private readonly opts: PullTimersOptions<L>) {}
 
@@ -62,9 +76,16 @@ export class PullTimers<L extends PullLink> {
       this.opts.onFull();
       return;
     }
-    const entry: Missing<L> = { announcers: [link], timer: undefined, tries: 0 };
-    entry.timer = this.opts.clock.setTimeout(() => this.fire(id), this.opts.timeoutMs);
+    const { clock } = this.opts;
+    const entry: Missing<L> = { announcers: [link], timer: undefined, tries: 0, since: clock.now() };
+    entry.timer = clock.setTimeout(() => this.fire(id), this.waitMs);
     this.missing.set(id, entry);
+  }
+
+  /** How long a new announcement waits for its item before the first pull. */
+  get waitMs(): number {
+    const { timeoutMs } = this.opts;
+    return Math.min(MAX_TIMEOUT_FACTOR * timeoutMs, Math.max(timeoutMs, Math.round(2 * this.lagMs)));
   }
 
   /** The item `id` arrived (however): no pull for it any more. */
@@ -72,8 +93,10 @@ export class PullTimers<L extends PullLink> {
     if (this.missing.size === 0) return;
     const m = this.missing.get(id);
     if (m === undefined) return;
-    this.opts.clock.clearTimeout(m.timer);
+    const { clock } = this.opts;
+    clock.clearTimeout(m.timer);
     this.missing.delete(id);
+    if (m.tries === 0) this.lagMs += (clock.now() - m.since - this.lagMs) * LAG_WEIGHT;
   }
 
   stop(): void {

@@ -115,4 +115,36 @@ test('PullTimers: an item that arrives cancels its pull; ids and announcers are 
   assert.is(clock.pending, 0);
 });
 
+test('PullTimers: the wait grows with the lag of items that come over the tree, up to 10 x the timeout', () => {
+  const clock = new FakeClock();
+  const { p, asked } = pulls(clock);
+  assert.is(p.waitMs, 100, 'the timeout while no lag is known');
+  // Items keep arriving 90 ms after their announcement: the mean lag approaches 90, the wait 180.
+  for (let i = 0; i < 100; i++) {
+    p.announced(link('a'), BigInt(i + 1));
+    clock.advance(90);
+    p.arrived(BigInt(i + 1));
+  }
+  assert.ok(p.waitMs > 170 && p.waitMs <= 180, `wait ${p.waitMs}`);
+  assert.equal(asked, [], 'none was pulled: each came before its timer');
+  p.announced(link('a'), 500n);
+  clock.advance(150);
+  assert.equal(asked, [], 'a 150 ms lag no longer triggers a pull');
+  clock.advance(40);
+  assert.equal(asked, [['a', 500n]]);
+  // Pulled items do not count (item 500 arrives now, after its pull).
+  const before = p.waitMs;
+  p.arrived(500n);
+  assert.is(p.waitMs, before);
+  // Items that arrive just before their timer keep pushing the wait up, to the cap.
+  for (let i = 0; i < 300; i++) {
+    p.announced(link('a'), BigInt(1000 + i));
+    clock.advance(p.waitMs - 1);
+    p.arrived(BigInt(1000 + i));
+  }
+  assert.is(p.waitMs, 1000, 'at most 10 x the timeout');
+  assert.is(asked.length, 1);
+  p.stop();
+});
+
 test.run();
