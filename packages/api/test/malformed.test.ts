@@ -33,7 +33,7 @@ const cases: Array<[string, Uint8Array, string]> = [
   ['size field 3', bytes(0, 3, 0x01, 0xf5, 0, 0, 0, 1), ErrorCode.SizeTooSmall],
   ['unknown type 0', rawFrame(0, bytes()), ErrorCode.UnknownType],
   ['unknown type 499', rawFrame(499, bytes(0, 0, 0, 1)), ErrorCode.UnknownType],
-  ['unknown type 512', rawFrame(512, bytes(0, 0, 0, 1)), ErrorCode.UnknownType],
+  ['unknown type 515', rawFrame(515, bytes(0, 0, 0, 1)), ErrorCode.UnknownType],
   ['unknown type 65535', rawFrame(65_535, bytes()), ErrorCode.UnknownType],
   [
     'GOSSIP NOTIFICATION (502) from a module',
