@@ -1,0 +1,132 @@
+/**
+ * Lazy push over the memory transport, in virtual time (links of 5-40 ms, no CPU contention, the
+ * same run for the same seed): the tree's copy count, its repair when a tree node dies, and a
+ * network where half the nodes have lazy push off.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startNetwork, type TestNetwork } from '../../src/testing/index.js';
+import type { Scheduler } from '../../src/testing/index.js';
+import type { MemoryNetwork } from '../../src/transport/memory.js';
+import type { P2PInit, ReceivedItem } from '../../src/types.js';
+import { memoryWorld } from '../memory-world.js';
+
+const N = 20;
+
+interface World {
+  clock: Scheduler;
+  network: MemoryNetwork;
+  host: (i: number) => string;
+  net: TestNetwork;
+  received: ReceivedItem[][];
+}
+
+async function world(seed: number, nodeInit: (i: number) => Partial<P2PInit> = () => ({})): Promise<World> {
+  const { scheduler: clock, network } = memoryWorld(seed, 5, 40);
+  const host = (i: number) => `10.1.${i}.1`;
+  const net = await startNetwork({
+    n: N,
+    seed,
+    scheduler: clock,
+    init: { degree: 4 },
+    transport: (i) => network.endpoint(host(i)),
+    nodeInit: (i) => ({ host: host(i), port: 6000, ...nodeInit(i) }),
+  });
+  const received: ReceivedItem[][] = net.nodes.map(() => []);
+  net.nodes.forEach((node, i) => node.on('item', (item) => received[i]!.push(item)));
+  assert.ok(await clock.runUntil(() => net.isConnected(), clock.now() + 30_000), 'connected');
+  await clock.runFor(5_000); // views settle
+  return { clock, net, received, network, host };
+}
+
+const total = (w: World, f: (s: ReturnType<TestNetwork['nodes'][number]['stats']>) => number) =>
+  w.net.alive().reduce((a, i) => a + f(w.net.nodes[i]!.stats()), 0);
+
+/** Originate `count` items from `origin` 20 ms apart; run until every live node has them; check exactly once. */
+async function spread(w: World, origin: number, count: number, tag: number): Promise<void> {
+  const ids = new Set<bigint>();
+  for (let k = 0; k < count; k++) {
+    ids.add(w.net.nodes[origin]!.originate({ ttl: 0, dataType: tag, data: Uint8Array.of(k) }));
+    await w.clock.runFor(20);
+  }
+  const others = w.net.alive().filter((i) => i !== origin);
+  const has = (i: number) => w.received[i]!.filter((x) => ids.has(x.messageId)).length;
+  assert.ok(await w.clock.runUntil(() => others.every((i) => has(i) >= count), w.clock.now() + 60_000), `items ${tag} everywhere`);
+  await w.clock.runFor(3_000); // late copies and pulls settle
+  for (const i of others) assert.is(has(i), count, `node ${i} got each item ${tag} exactly once`);
+}
+
+async function stop(w: World): Promise<void> {
+  const stopping = w.net.stop();
+  await w.clock.runFor(10_000);
+  await stopping;
+}
+
+test('virtual time: after 20 items the tree carries each item to each node once, with no pull', async () => {
+  const w = await world(11);
+  try {
+    await spread(w, 0, 20, 1);
+    const copies0 = total(w, (s) => s.notificationsIn);
+    const pulls0 = total(w, (s) => s.lazyPush.pullsStarted);
+    await spread(w, 0, 100, 2);
+    const copies = (total(w, (s) => s.notificationsIn) - copies0) / (100 * (N - 1));
+    assert.ok(copies <= 1.02, `copies per node per item ${copies.toFixed(3)}`);
+    assert.is(total(w, (s) => s.lazyPush.pullsStarted) - pulls0, 0, 'no pull once formed');
+    assert.is(total(w, (s) => s.lazyPush.eagerLinks), 2 * (N - 1), 'the eager links are a spanning tree');
+    // Other origins use the same tree.
+    const c1 = total(w, (s) => s.notificationsIn);
+    await spread(w, 7, 30, 3);
+    assert.ok((total(w, (s) => s.notificationsIn) - c1) / (30 * (N - 1)) <= 1.05, 'another origin, about one copy too');
+  } finally {
+    await stop(w);
+  }
+});
+
+test('virtual time: a tree node dies silently; its subtree pulls the items it no longer forwards', async () => {
+  const w = await world(12);
+  try {
+    await spread(w, 0, 30, 10);
+    // The non-origin node with the most tree links: it has a subtree.
+    const victim = w.net
+      .alive()
+      .filter((i) => i !== 0)
+      .sort((a, b) => w.net.nodes[b]!.stats().lazyPush.eagerLinks - w.net.nodes[a]!.stats().lazyPush.eagerLinks)[0]!;
+    assert.ok(w.net.nodes[victim]!.stats().lazyPush.eagerLinks >= 2, 'the victim forwards to someone');
+    const grafts0 = total(w, (s) => s.lazyPush.graftIdsSent);
+    // A silent crash: its links stay up (until PING gives up on them) but carry nothing.
+    w.network.crash(w.host(victim), true);
+    const ids = new Set<bigint>();
+    for (let k = 0; k < 10; k++) {
+      ids.add(w.net.nodes[0]!.originate({ ttl: 0, dataType: 11, data: Uint8Array.of(k) }));
+      await w.clock.runFor(20);
+    }
+    const others = w.net.alive().filter((i) => i !== 0 && i !== victim);
+    const has = (i: number) => w.received[i]!.filter((x) => ids.has(x.messageId)).length;
+    // Before the links to the victim time out (PING: 1 s interval + 3 s timeout in test networks).
+    assert.ok(await w.clock.runUntil(() => others.every((i) => has(i) === 10), w.clock.now() + 3_500), 'repaired by pulls in time');
+    for (const i of others) assert.is(has(i), 10, `node ${i}`);
+    assert.ok(total(w, (s) => s.lazyPush.graftIdsSent) > grafts0, 'the orphaned subtree pulled');
+    assert.ok(total(w, (s) => s.lazyPush.pullsServed) > 0, 'and was served');
+  } finally {
+    await stop(w);
+  }
+});
+
+test('virtual time: every other node with lazy push off, each item still reaches each node exactly once', async () => {
+  const w = await world(13, (i) => ({ lazyPush: i % 2 === 0 }));
+  try {
+    await spread(w, 0, 20, 20);
+    await spread(w, 1, 20, 21);
+    for (const i of w.net.alive()) {
+      const s = w.net.nodes[i]!.stats();
+      if (i % 2 === 1) {
+        assert.is((s.messagesReceived.IHAVE ?? 0) + (s.messagesReceived.GRAFT ?? 0) + (s.messagesReceived.PRUNE ?? 0), 0, `node ${i}`);
+      }
+      assert.is(s.linksDownByReason['unexpected-message'] ?? 0, 0);
+    }
+  } finally {
+    await stop(w);
+  }
+});
+
+test.run();
