@@ -119,7 +119,10 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       relayUnsubscribed: config.relayUnsubscribed,
       maxPendingValidations: config.maxPendingValidations,
       neighbours: () => this.view.values(),
-      neighbourCount: () => this.view.size,
+      // The backlog's fair share per link: with lazy push, items come whole over the tree's links
+      // only, so the share is split among those (a node with one tree parent would otherwise pause
+      // it at max / degree items pending, throttling the whole tree below it).
+      neighbourCount: this.lazy ? () => Math.max(1, this.lazy!.modes.pushing(this.view.values())) : () => this.view.size,
       accepted: (item) => this.safeEmit('item', item),
     });
     this.membership = new Membership({

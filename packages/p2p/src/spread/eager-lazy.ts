@@ -40,6 +40,13 @@ export class EagerLazy<L extends ModeLink> {
     return this.lazy.delete(link);
   }
 
+  /** Links that push items whole (eager or plain): where items come from, for the backlog's fair share. */
+  pushing(links: Iterable<L>): number {
+    let n = 0;
+    for (const l of links) if (!this.lazy.has(l)) n++;
+    return n;
+  }
+
   /** Counts of the given links by mode, for stats. */
   census(links: Iterable<L>): { eager: number; lazy: number; plain: number } {
     const out = { eager: 0, lazy: 0, plain: 0 };

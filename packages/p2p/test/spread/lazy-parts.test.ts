@@ -26,6 +26,7 @@ test('EagerLazy: capable links start eager, a prune makes them lazy once, a graf
   assert.not.ok(m.prune(plain));
   assert.not.ok(m.isLazy(plain));
   assert.equal(m.census([a, plain, link('b')]), { eager: 1, lazy: 1, plain: 1 });
+  assert.is(m.pushing([a, plain, link('b')]), 2, 'items come whole from the eager and the plain link');
   assert.ok(m.graft(a));
   assert.not.ok(m.graft(a), 'already eager');
   assert.not.ok(m.isLazy(a));
