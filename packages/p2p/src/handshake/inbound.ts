@@ -16,7 +16,7 @@ export interface InboundContext {
   randomBytes: RandomBytes;
   difficulty: number;
   timeoutMs: number;
-  /** This node's HELLO flag bits, answered in VERIFICATION REQUEST; the link keeps those both ends set. */
+  /** This node's HELLO flag bits; VERIFICATION REQUEST answers with those both ends set, and the link keeps them. */
   flags: number;
   /**
    * Called on HELLO with the claimed address: undefined to go on, or the reason to
@@ -67,8 +67,10 @@ export class InboundHandshake {
       this.hello = msg.address;
       this.link.flags = (msg.flags ?? 0) & this.ctx.flags;
       this.nonce = this.ctx.randomBytes(NONCE_SIZE);
-      const { difficulty, flags } = this.ctx;
-      this.link.send({ type: MessageType.VerificationRequest, difficulty, flags, nonce: this.nonce });
+      // Answer with the bits both ends set: a dialer that sent none (a plain peer) gets 0 in what was
+      // a reserved byte, exactly as before flags existed.
+      const { difficulty } = this.ctx;
+      this.link.send({ type: MessageType.VerificationRequest, difficulty, flags: this.link.flags, nonce: this.nonce });
       return;
     }
     if (msg.type === MessageType.Hello) return this.fail(CloseReason.SecondHello);
