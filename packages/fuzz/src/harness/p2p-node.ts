@@ -1,0 +1,130 @@
+/**
+ * One real P2P node for the p2p targets, on a fake clock, reused across inputs:
+ * peers reach it through in-memory sockets handed to its own connection
+ * listener (see capture-listener), and every dial it makes (to addresses a
+ * fuzzed peer told it about) gets a socket that fails at once, so nothing
+ * leaves this process. A well-behaved neighbour is linked at setup and
+ * answers for the node's health after each input.
+ */
+import net from 'node:net';
+import { syncBuiltinESMExports } from 'node:module';
+import { createP2PNode, type P2PNode, type RandomBytes } from '@gossip5/p2p';
+import { acceptAll, inlineSolver, TEST_NODE_DEFAULTS } from '@gossip5/p2p/testing';
+import {
+  encodeMessage,
+  MessageType,
+  solveProofOfWork,
+  type Message,
+  type PeerAddress,
+} from '@gossip5/protocol';
+import { FakeClock } from '@gossip5/testkit';
+import { check } from '../target.js';
+import { captureConnectionListener, type AcceptSocket } from './capture-listener.js';
+import { CountingLogger } from './counting-logger.js';
+import { parseWritten, tick } from './frames.js';
+import { MemorySocket } from './memory-socket.js';
+
+/** A dial that fails on the next tick, as to a closed port. */
+class RefusedSocket extends MemorySocket {
+  constructor() {
+    super(0);
+    process.nextTick(() => {
+      const err = Object.assign(new Error('connect ECONNREFUSED (fuzz harness)'), { code: 'ECONNREFUSED' });
+      this.emit('error', err);
+      this.destroy();
+    });
+  }
+}
+
+export interface P2PHarness {
+  node: P2PNode;
+  clock: FakeClock;
+  log: CountingLogger;
+  accept: AcceptSocket;
+  good: MemorySocket;
+  /** Timers armed on the clock when the node rests with its one good neighbour. */
+  restingTimers: number;
+  stop(): Promise<void>;
+}
+
+export const GOOD_ADDRESS: PeerAddress = { family: 4, host: '127.0.0.2', port: 7001 };
+
+/** Run the dialer's side of the handshake over `sock` claiming `address`; true once established. */
+export function handshake(sock: MemorySocket, address: PeerAddress): Message[] {
+  sock.feed(encodeMessage({ type: MessageType.Hello, version: 1, address }));
+  const first = parseWritten(sock.takeWritten(), 'the node (handshake)');
+  const request = first.find((m) => m.type === MessageType.VerificationRequest);
+  check(request && request.type === MessageType.VerificationRequest, 'no VERIFICATION REQUEST after HELLO');
+  const solution = solveProofOfWork(request.nonce, address, request.difficulty);
+  check(solution !== undefined, 'no proof of work found');
+  sock.feed(encodeMessage({ type: MessageType.VerificationResponse, nonce: request.nonce, solution, address }));
+  return parseWritten(sock.takeWritten(), 'the node (handshake)');
+}
+
+export async function startP2PHarness(randomBytes: RandomBytes): Promise<P2PHarness> {
+  const originalConnect = net.connect;
+  const originalCreateConnection = net.createConnection;
+  const refuse = (() => new RefusedSocket()) as unknown as typeof net.connect;
+  net.connect = refuse;
+  net.createConnection = refuse;
+  syncBuiltinESMExports();
+  const clock = new FakeClock();
+  const log = new CountingLogger();
+  const node = createP2PNode(
+    {
+      ...TEST_NODE_DEFAULTS,
+      degree: 4,
+      powDifficulty: 0,
+      cacheSize: 32,
+      knownPeersLimit: 64,
+      seenLimit: 4096,
+      maxPendingValidations: 64,
+    },
+    { validator: acceptAll, logger: log, clock, randomBytes, powSolver: inlineSolver },
+  );
+  const { accept } = await captureConnectionListener(() => node.start());
+  const good = new MemorySocket(40_000, GOOD_ADDRESS.host);
+  accept(good);
+  const answer = handshake(good, GOOD_ADDRESS);
+  check(answer.some((m) => m.type === MessageType.PeerResponse), 'the good neighbour got no PEER RESPONSE');
+  await tick();
+  check(node.neighbours().length === 1, 'the good neighbour is not linked');
+  good.takeWritten();
+  return {
+    node,
+    clock,
+    log,
+    accept,
+    good,
+    restingTimers: clock.pending,
+    async stop() {
+      await node.stop();
+      net.connect = originalConnect;
+      net.createConnection = originalCreateConnection;
+      syncBuiltinESMExports();
+    },
+  };
+}
+
+let token = 1;
+
+/**
+ * After an input (its peer gone): the good neighbour is still linked and answered, and the
+ * node is back at rest: one neighbour, no handshake, dial or validation pending, the resting
+ * timers only, nothing logged at error level.
+ */
+export async function checkResting(h: P2PHarness): Promise<void> {
+  await tick();
+  await tick();
+  const s = h.node.stats();
+  check(!h.good.destroyed, 'the good neighbour was disconnected');
+  const t = token++ >>> 0;
+  h.good.feed(encodeMessage({ type: MessageType.Ping, reply: false, token: t }));
+  const out = parseWritten(h.good.takeWritten(), 'the node (to the good neighbour)');
+  check(out.some((m) => m.type === MessageType.Ping && m.reply && m.token === t), 'the good neighbour got no PING reply');
+  check(s.neighbours === 1, `${s.neighbours} neighbours after the fuzzed peer left`);
+  check(s.pendingHandshakes === 0 && s.pendingDials === 0, `handshakes ${s.pendingHandshakes}, dials ${s.pendingDials} left`);
+  check(s.pendingValidations === 0, `${s.pendingValidations} validations left pending`);
+  check(h.clock.pending === h.restingTimers, `${h.clock.pending} timers armed, ${h.restingTimers} at rest`);
+  check(h.log.state.errors === 0, `error logged: ${h.log.state.lastError}`);
+}
