@@ -58,49 +58,79 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-function runWorker(target: string, args: Args): Promise<TargetResult> {
+/** Targets that load the same packages share one process (instrumenting a package takes seconds). */
+export function groupTargets(targets: string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const t of targets) {
+    const key = t.startsWith('api-') ? 'api' : t.startsWith('p2p-') ? 'p2p' : t.startsWith('selftest') ? t : 'protocol';
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(t);
+  }
+  return [...groups.values()];
+}
+
+function failed(target: string): TargetResult {
+  return { target, execs: 0, crashes: 1, seconds: 0, corpus: 0, coverage: { covered: 0, total: 0 }, instrumented: false, crashFiles: [] };
+}
+
+/** Run one group in a worker; calls `onResult` as each target finishes. */
+function runWorker(targets: string[], args: Args, onResult: (r: TargetResult) => void): Promise<void> {
   const here = fileURLToPath(new URL('.', import.meta.url));
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', join(here, 'engine', 'register.js'), join(here, 'worker.js'), target, String(args.runs), String(args.seed), args.out],
+      ['--import', join(here, 'engine', 'register.js'), join(here, 'worker.js'), targets.join(','), String(args.runs), String(args.seed), args.out],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    let out = '';
+    const done = new Set<string>();
+    let buffered = '';
     let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stdout.on('data', (c: Buffer) => {
+      buffered += c.toString();
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        try {
+          const r = JSON.parse(line) as TargetResult;
+          done.add(r.target);
+          onResult(r);
+        } catch {
+          process.stderr.write(`${line}\n`);
+        }
+      }
+    });
     child.stderr.on('data', (c: Buffer) => {
       err += c.toString();
       if (args.verbose) process.stderr.write(c);
     });
     child.on('close', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      try {
-        if (code !== 0) throw new Error(`exit ${code}`);
-        resolve(JSON.parse(line) as TargetResult);
-      } catch (e) {
+      const missing = targets.filter((t) => !done.has(t));
+      if (code !== 0 || missing.length > 0) {
         if (!args.verbose) process.stderr.write(err);
-        process.stderr.write(`fuzz ${target}: worker failed (${(e as Error).message})\n`);
-        resolve({ target, execs: 0, crashes: 1, seconds: 0, corpus: 0, coverage: { covered: 0, total: 0 }, instrumented: false, crashFiles: [] });
+        process.stderr.write(`fuzz: worker for ${targets.join(', ')} failed (exit ${code})\n`);
+        for (const t of missing) onResult(failed(t));
       }
+      resolve();
     });
   });
 }
 
 const args = parseArgs(process.argv.slice(2));
 const results: TargetResult[] = [];
-for (const target of args.targets) {
-  const r = await runWorker(target, args);
-  results.push(r);
-  console.log(`fuzz ${r.target}: ${r.execs} execs, ${r.crashes} crashes`);
-  if (args.verbose) {
-    const rate = r.seconds > 0 ? Math.round(r.execs / r.seconds) : 0;
-    console.error(
-      `  ${r.seconds.toFixed(1)} s, ${rate} execs/s, ${r.coverage.covered}/${r.coverage.total} counters hit, corpus ${r.corpus}` +
-        (r.instrumented ? '' : ' (NOT instrumented: no coverage feedback)'),
-    );
-  }
-  for (const f of r.crashFiles) console.error(`  crasher: ${f}`);
+for (const group of groupTargets(args.targets)) {
+  await runWorker(group, args, (r) => {
+    results.push(r);
+    console.log(`fuzz ${r.target}: ${r.execs} execs, ${r.crashes} crashes`);
+    if (args.verbose) {
+      const rate = r.seconds > 0 ? Math.round(r.execs / r.seconds) : 0;
+      console.error(
+        `  ${r.seconds.toFixed(1)} s, ${rate} execs/s, ${r.coverage.covered}/${r.coverage.total} counters hit, corpus ${r.corpus}` +
+          (r.instrumented ? '' : ' (NOT instrumented: no coverage feedback)'),
+      );
+    }
+    for (const f of r.crashFiles) console.error(`  crasher: ${f}`);
+  });
 }
 mkdirSync(args.out, { recursive: true });
 writeFileSync(join(args.out, 'summary.json'), `${JSON.stringify({ runs: args.runs, seed: args.seed, results }, null, 2)}\n`);

@@ -1,38 +1,41 @@
 /**
- * One real P2P node for the p2p targets, on a fake clock, reused across inputs:
- * peers reach it through in-memory sockets handed to its own connection
- * listener (see capture-listener), and every dial it makes (to addresses a
- * fuzzed peer told it about) gets a socket that fails at once, so nothing
- * leaves this process. A well-behaved neighbour is linked at setup and
- * answers for the node's health after each input.
+ * One real P2P node for the p2p targets, on a fake clock, reused across inputs.
+ * It runs over its public transport seam with a fuzz transport: the harness
+ * hands it in-memory sockets as accepted connections, and every dial it makes
+ * (to addresses a fuzzed peer told it about) is refused on the next tick, so
+ * nothing leaves this process. A well-behaved neighbour is linked at setup
+ * and answers for the node's health after each input.
  */
-import net from 'node:net';
-import { syncBuiltinESMExports } from 'node:module';
-import { createP2PNode, type P2PNode, type RandomBytes } from '@gossip5/p2p';
+import { createP2PNode, CloseReason, type Connection, type Dial, type P2PNode, type RandomBytes, type Transport } from '@gossip5/p2p';
 import { acceptAll, inlineSolver, TEST_NODE_DEFAULTS } from '@gossip5/p2p/testing';
 import {
   encodeMessage,
   MessageType,
+  SOLUTION_SIZE,
   solveProofOfWork,
   type Message,
   type PeerAddress,
 } from '@gossip5/protocol';
 import { FakeClock } from '@gossip5/testkit';
 import { check } from '../target.js';
-import { captureConnectionListener, type AcceptSocket } from './capture-listener.js';
 import { CountingLogger } from './counting-logger.js';
 import { parseWritten, tick } from './frames.js';
 import { MemorySocket } from './memory-socket.js';
 
-/** A dial that fails on the next tick, as to a closed port. */
-class RefusedSocket extends MemorySocket {
-  constructor() {
-    super(0);
-    process.nextTick(() => {
-      const err = Object.assign(new Error('connect ECONNREFUSED (fuzz harness)'), { code: 'ECONNREFUSED' });
-      this.emit('error', err);
-      this.destroy();
+/** Listens nowhere: connections come from the harness; dials are refused. */
+class FuzzTransport implements Transport {
+  onConnection: ((c: Connection) => void) | undefined;
+
+  async listen(_host: string, port: number, onConnection: (c: Connection) => void) {
+    this.onConnection = onConnection;
+    return { port: port || 7000, close: async () => {} };
+  }
+
+  dial(): Dial {
+    const connection = new Promise<Connection>((_resolve, reject) => {
+      process.nextTick(() => reject({ reason: CloseReason.DialFailed, detail: 'refused (fuzz harness)' }));
     });
+    return { connection, cancel: () => {} };
   }
 }
 
@@ -40,7 +43,7 @@ export interface P2PHarness {
   node: P2PNode;
   clock: FakeClock;
   log: CountingLogger;
-  accept: AcceptSocket;
+  accept(socket: MemorySocket): void;
   good: MemorySocket;
   /** Timers armed on the clock when the node rests with its one good neighbour. */
   restingTimers: number;
@@ -55,19 +58,15 @@ export function handshake(sock: MemorySocket, address: PeerAddress): Message[] {
   const first = parseWritten(sock.takeWritten(), 'the node (handshake)');
   const request = first.find((m) => m.type === MessageType.VerificationRequest);
   check(request && request.type === MessageType.VerificationRequest, 'no VERIFICATION REQUEST after HELLO');
-  const solution = solveProofOfWork(request.nonce, address, request.difficulty);
+  // Difficulty 0 (the harness node's) takes any solution: skip the solver, whose hashing is instrumented.
+  const solution = request.difficulty === 0 ? new Uint8Array(SOLUTION_SIZE) : solveProofOfWork(request.nonce, address, request.difficulty);
   check(solution !== undefined, 'no proof of work found');
   sock.feed(encodeMessage({ type: MessageType.VerificationResponse, nonce: request.nonce, solution, address }));
   return parseWritten(sock.takeWritten(), 'the node (handshake)');
 }
 
 export async function startP2PHarness(randomBytes: RandomBytes): Promise<P2PHarness> {
-  const originalConnect = net.connect;
-  const originalCreateConnection = net.createConnection;
-  const refuse = (() => new RefusedSocket()) as unknown as typeof net.connect;
-  net.connect = refuse;
-  net.createConnection = refuse;
-  syncBuiltinESMExports();
+  const transport = new FuzzTransport();
   const clock = new FakeClock();
   const log = new CountingLogger();
   const node = createP2PNode(
@@ -80,9 +79,10 @@ export async function startP2PHarness(randomBytes: RandomBytes): Promise<P2PHarn
       seenLimit: 4096,
       maxPendingValidations: 64,
     },
-    { validator: acceptAll, logger: log, clock, randomBytes, powSolver: inlineSolver },
+    { validator: acceptAll, logger: log, clock, randomBytes, powSolver: inlineSolver, transport },
   );
-  const { accept } = await captureConnectionListener(() => node.start());
+  await node.start();
+  const accept = (socket: MemorySocket): void => transport.onConnection!(socket);
   const good = new MemorySocket(40_000, GOOD_ADDRESS.host);
   accept(good);
   const answer = handshake(good, GOOD_ADDRESS);
@@ -99,9 +99,6 @@ export async function startP2PHarness(randomBytes: RandomBytes): Promise<P2PHarn
     restingTimers: clock.pending,
     async stop() {
       await node.stop();
-      net.connect = originalConnect;
-      net.createConnection = originalCreateConnection;
-      syncBuiltinESMExports();
     },
   };
 }
