@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   encodeMessage,
   frameType,
@@ -58,19 +59,20 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return Uint8Array.from(Buffer.concat(parts));
 }
 
-function write(target: string, inputs: Uint8Array[]): void {
-  const dir = join(CORPUS_DIR, target);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  for (const input of inputs) {
-    writeFileSync(join(dir, createHash('sha1').update(input).digest('hex').slice(0, 16)), input);
-  }
+/** The file name of a seed: its content hash. */
+export function seedName(input: Uint8Array): string {
+  return createHash('sha1').update(input).digest('hex').slice(0, 16);
 }
 
 const enc = (m: Message): Uint8Array => encodeMessage(m);
 const A: PeerAddress = { family: 4, host: '127.0.0.9', port: 6001 };
 
-function main(): void {
+/** Seeds of every target, in its input format. */
+export function seedSets(): Map<string, Uint8Array[]> {
+  const sets = new Map<string, Uint8Array[]>();
+  const write = (target: string, inputs: Uint8Array[]): void => {
+    sets.set(target, inputs);
+  };
   const frames = goldenFrames();
   const byType = new Map<number, Uint8Array[]>();
   for (const f of frames) {
@@ -114,7 +116,17 @@ function main(): void {
     unsplit(concat([hello, response, item, ping, request])),
   ]);
   write('p2p-link', [...p2p.map(unsplit), unsplit(concat([item, item, ping, request])), unsplit(concat(p2p))]);
-  console.log(`${frames.length} golden frames -> ${CORPUS_DIR}`);
+  return sets;
 }
 
-main();
+function main(): void {
+  for (const [target, inputs] of seedSets()) {
+    const dir = join(CORPUS_DIR, target);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const input of inputs) writeFileSync(join(dir, seedName(input)), input);
+  }
+  console.log(`${goldenFrames().length} golden frames -> ${CORPUS_DIR}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -1,0 +1,46 @@
+/** The pieces the targets are built from: input splitting, the framing model, mutation. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ErrorCode } from '@gossip5/protocol';
+import { splitInput, unsplit } from '../src/harness/split.js';
+import { modelFraming } from '../src/targets/frame-decoder.js';
+import { mutate } from '../src/engine/mutate.js';
+import { Rng } from '../src/engine/rng.js';
+
+test('splitInput: cut count, u16 cut points taken modulo the stream, sorted', () => {
+  const stream = [10, 11, 12, 13, 14];
+  const { stream: s, chunks } = splitInput(Uint8Array.from([2, 0, 3, 0, 1, ...stream]));
+  assert.equal([...s], stream);
+  assert.equal(chunks.map((c) => [...c]), [[10], [11, 12], [13, 14]]);
+  const wrapped = splitInput(Uint8Array.from([1, 0xff, 0xff, 1, 2]));
+  assert.equal(wrapped.chunks.map((c) => c.length), [0xffff % 3, 2 - (0xffff % 3)]);
+  assert.equal(splitInput(unsplit(Uint8Array.from([1, 2, 3]))).chunks.map((c) => [...c]), [[1, 2, 3]]);
+  assert.equal(splitInput(new Uint8Array(0)).chunks.length, 1);
+});
+
+test('modelFraming: whole frames, the rest, and the two size errors', () => {
+  const m = modelFraming(Uint8Array.from([0, 4, 1, 0xf4, 0, 6, 1, 0xfe, 9]), 65535);
+  assert.is(m.frames.length, 1);
+  assert.is(m.rest, 5);
+  assert.is(m.error, undefined);
+  assert.is(modelFraming(Uint8Array.from([0, 3, 0, 0]), 65535).error, ErrorCode.SizeTooSmall);
+  assert.is(modelFraming(Uint8Array.from([0, 9, 0, 0]), 8).error, ErrorCode.TooLarge);
+});
+
+test('mutate is deterministic for a seed and respects maxLen', () => {
+  const run = (seed: number) => {
+    const rng = new Rng(seed);
+    let d: Uint8Array = Uint8Array.from([1, 2, 3, 4]);
+    const out: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      d = mutate(d, { rng, maxLen: 32, corpus: [Uint8Array.from([9, 9])], dictionary: [Uint8Array.from([1, 0xf4])] });
+      assert.ok(d.length <= 32);
+      out.push(Buffer.from(d).toString('hex'));
+    }
+    return out;
+  };
+  assert.equal(run(7), run(7));
+  assert.not.equal(run(7), run(8));
+});
+
+test.run();
