@@ -1,7 +1,9 @@
 /** The pieces the targets are built from: input splitting, the framing model, mutation. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ErrorCode } from '@gossip5/protocol';
+import { encodeMessage, ErrorCode, MessageType, NONCE_SIZE, SOLUTION_SIZE } from '@gossip5/protocol';
+import { MemorySocket } from '../src/harness/memory-socket.js';
+import { checkResting, startP2PHarness } from '../src/harness/p2p-node.js';
 import { splitInput, unsplit } from '../src/harness/split.js';
 import { modelFraming } from '../src/targets/frame-decoder.js';
 import { mutate } from '../src/engine/mutate.js';
@@ -41,6 +43,24 @@ test('mutate is deterministic for a seed and respects maxLen', () => {
   };
   assert.equal(run(7), run(7));
   assert.not.equal(run(7), run(8));
+});
+
+test('p2p harness: with zero random bytes a peer that knows the nonce gets linked, and the node returns to rest', async () => {
+  const h = await startP2PHarness((n) => new Uint8Array(n));
+  try {
+    const address = { family: 4 as const, host: '127.0.0.9', port: 6001 };
+    const sock = new MemorySocket(5555);
+    h.accept(sock);
+    sock.feed(encodeMessage({ type: MessageType.Hello, version: 1, address }));
+    const nonce = new Uint8Array(NONCE_SIZE);
+    sock.feed(encodeMessage({ type: MessageType.VerificationResponse, nonce, solution: new Uint8Array(SOLUTION_SIZE), address }));
+    assert.is(h.node.neighbours().length, 2);
+    sock.hangUp();
+    await checkResting(h);
+    assert.is(h.node.neighbours().length, 1);
+  } finally {
+    await h.stop();
+  }
 });
 
 test.run();
