@@ -100,6 +100,10 @@ export function seedSets(): Map<string, Uint8Array[]> {
     // NOTIFY in the first chunk (cut after it), so the probe delivery reaches this module, then its answer.
     concat([new Uint8Array([1, 0, notify7.length]), notify7, valid0, announce]),
     unsplit(frames.find((f) => frameType(f) === 511)!),
+    // Bit 4 of byte 0: the clock then passes the timeouts. Subscribed and never answering:
+    concat([new Uint8Array([0x11, 0, notify7.length]), notify7]),
+    // Half a frame left waiting:
+    concat([new Uint8Array([0x10]), announce.subarray(0, 6)]),
   ]);
 
   const p2p = frames.filter((f) => frameType(f) >= 504);

@@ -2,7 +2,9 @@
  * `api-connection`: a byte stream from a module into a real ApiServer. One
  * server serves every input; each input is a new module connection (an
  * in-memory socket handed to the server's own connection listener) fed the
- * stream in fuzzer-chosen chunks. Meanwhile a well-behaved module, subscribed
+ * stream in fuzzer-chosen chunks; when bit 4 of the first byte is set, the
+ * fake clock then moves past the idle and validation timeouts before the
+ * module hangs up (a half-sent frame, an unanswered NOTIFICATION). Meanwhile a well-behaved module, subscribed
  * since setup, gets one delivery per input and answers it: its verdict must be
  * right, its connection untouched, and once the fuzzed module hangs up the
  * server must be back to its resting state (one connection, one subscription,
@@ -21,6 +23,8 @@ import { splitInput } from '../harness/split.js';
 import { wireDictionary } from './dictionary.js';
 
 const PROBE_TYPE = 7;
+const IDLE_TIMEOUT_MS = 5_000;
+const VALIDATION_TIMEOUT_MS = 1_000;
 const PROBE = new Uint8Array([0x70, 0x72, 0x6f, 0x62, 0x65]);
 
 export function apiConnectionTarget(): FuzzTarget {
@@ -40,7 +44,14 @@ export function apiConnectionTarget(): FuzzTarget {
       clock = new FakeClock();
       log = new CountingLogger();
       server = createApiServer(
-        { host: '127.0.0.1', port: 0, validationTimeoutMs: 1_000, maxSubscriptionsPerConnection: 8, maxPendingValidationsPerConnection: 8 },
+        {
+          host: '127.0.0.1',
+          port: 0,
+          validationTimeoutMs: VALIDATION_TIMEOUT_MS,
+          idleTimeoutMs: IDLE_TIMEOUT_MS,
+          maxSubscriptionsPerConnection: 8,
+          maxPendingValidationsPerConnection: 8,
+        },
         { clock, logger: log },
       );
       ({ accept } = await captureConnectionListener(() => server.start()));
@@ -68,6 +79,10 @@ export function apiConnectionTarget(): FuzzTarget {
         check(m.type === MessageType.GossipNotification && m.dataType === PROBE_TYPE, `the server sent a module type ${m.type}`);
       }
       good.feed(encodeMessage({ type: MessageType.GossipValidation, messageId: note.messageId, valid: true }));
+      if (data.length > 0 && (data[0]! & 0x10) !== 0) {
+        clock.advance(IDLE_TIMEOUT_MS + VALIDATION_TIMEOUT_MS);
+        check(!good.destroyed, 'the well-behaved module was disconnected by a timeout');
+      }
       sock.hangUp();
       const v = await verdict;
       check(toFuzzed.length > 0 ? v !== 'unsubscribed' : v === 'valid', `verdict ${v} (fuzzed module notified: ${toFuzzed.length > 0})`);
