@@ -119,7 +119,15 @@ export function seedSets(): Map<string, Uint8Array[]> {
     unsplit(concat([hello, response])),
     unsplit(concat([hello, response, item, ping, request])),
   ]);
-  write('p2p-link', [...p2p.map(unsplit), unsplit(concat([item, item, ping, request])), unsplit(concat(p2p))]);
+  // Bit 4 of byte 0: the harness offers lazy push in its HELLO, so IHAVE, GRAFT and PRUNE are in play.
+  const lazy = (stream: Uint8Array): Uint8Array => concat([new Uint8Array([0x10]), stream]);
+  write('p2p-link', [
+    ...p2p.map(unsplit),
+    unsplit(concat([item, item, ping, request])),
+    unsplit(concat(p2p)),
+    ...p2p.map(lazy),
+    lazy(concat([item, item, ping, request])),
+  ]);
   return sets;
 }
 

@@ -1,13 +1,13 @@
 /**
  * `p2p-link`: a byte stream from an established neighbour of a real P2P node.
  * For each input the harness completes a correct handshake (a new peer address
- * each time), then feeds the stream in fuzzer-chosen chunks: PEER
+ * each time; offering lazy push when bit 4 of the first byte is set), then feeds the stream in fuzzer-chosen chunks: PEER
  * NOTIFICATIONs to validate and forward, PINGs, PUSHes, PEER REQUESTs and
  * RESPONSEs (whose addresses the node dials: those dials are refused in
  * memory), and garbage. Everything the node writes to either neighbour must be
  * well-formed; after the peer hangs up the node must be back at rest.
  */
-import { MessageType } from '@gossip5/protocol';
+import { HelloFlag, MessageType } from '@gossip5/protocol';
 import { seededRandomBytes } from '@gossip5/testkit';
 import { check, type FuzzTarget } from '../target.js';
 import { parseWritten } from '../harness/frames.js';
@@ -32,7 +32,8 @@ export function p2pLinkTarget(): FuzzTarget {
       const port = 1_024 + (n % 60_000);
       const sock = new MemorySocket(port, '127.0.0.3');
       h.accept(sock);
-      const answer = handshake(sock, { family: 4, host: '127.0.0.3', port });
+      const flags = data.length > 0 && (data[0]! & 0x10) !== 0 ? HelloFlag.LazyPush : 0;
+      const answer = handshake(sock, { family: 4, host: '127.0.0.3', port }, flags);
       check(answer.some((m) => m.type === MessageType.PeerResponse), 'the handshake did not establish the link');
       const { chunks } = splitInput(data);
       for (const c of chunks) {
