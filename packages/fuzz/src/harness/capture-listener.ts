@@ -1,5 +1,6 @@
 /**
- * The API server and the P2P node accept connections through `net.createServer`.
+ * The API server accepts connections through `net.createServer` and has no
+ * transport seam (the P2P node has one, and its harness uses that instead).
  * While `start` runs, this wraps createServer to keep the connection listener
  * it is given, so a harness can hand the real server in-memory sockets
  * (thousands per second, no kernel round trip) besides its real TCP listener.
