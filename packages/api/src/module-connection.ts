@@ -177,13 +177,13 @@ export class Connection implements ModuleConnection, DeliveryTarget {
   private onData(chunk: Buffer): void {
     if (this.closed) return;
     this.deps.handler.onBytes(this, chunk.length);
-    let frames: Uint8Array[];
-    try {
-      frames = this.decoder.push(chunk);
-    } catch (err) {
-      this.malformed(err);
-      return;
-    }
+    // Frames before a bad header still count; the connection is closed after them.
+    const { frames, error } = this.decoder.read(chunk);
+    this.handleFrames(frames);
+    if (error && !this.closed) this.malformed(error);
+  }
+
+  private handleFrames(frames: Uint8Array[]): void {
     for (const frame of frames) {
       if (this.closed) return;
       this.deps.handler.onFrame(this);

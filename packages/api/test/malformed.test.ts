@@ -132,4 +132,15 @@ test('not malformed: VALIDATION for an unknown id, ANNOUNCE with empty data, res
   await m.waitForClose();
 });
 
+test('a VALIDATION followed by garbage in the same segment still counts; then the connection is closed', async (ctx) => {
+  const T = 4242;
+  const m = await ctx.h.subscriber(T, 'silent');
+  const verdict = ctx.h.server.deliver({ dataType: T, data: bytes(1, 2) });
+  const n = await m.nextNotification();
+  const validation = encodeMessage({ type: MessageType.GossipValidation, messageId: n.messageId, valid: true });
+  m.sendRaw(concat(validation, bytes(0, 1, 0x01, 0xf4)));
+  assert.is(await verdict, 'valid', 'the verdict before the bad header was not lost');
+  await m.waitForClose();
+});
+
 test.run();

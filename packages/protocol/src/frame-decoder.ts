@@ -17,8 +17,12 @@ export interface FrameDecoderOptions {
  * between calls. Frames that lie whole inside a pushed chunk are returned as
  * views of that chunk (no copy); only a frame split across chunks is copied.
  *
- * After an error the decoder is poisoned (every later `push` throws the same
- * error): the caller is expected to close the connection.
+ * After an error the decoder is poisoned (every later call fails with the same
+ * error): the caller is expected to close the connection. `push` throws it, and
+ * so drops the frames of that chunk that came before the bad header; `read`
+ * returns those frames together with the error, so a caller can still act on
+ * them (a module's VALIDATION followed by garbage in one TCP segment counts
+ * the same as when the garbage comes in the next segment).
  */
 export class FrameDecoder {
   readonly maxFrameSize: number;
@@ -45,10 +49,30 @@ export class FrameDecoder {
     return this.partial ? this.filled : this.headerFilled;
   }
 
-  /** Feed one chunk; returns the whole frames it completed, in order. */
+  /** Feed one chunk; returns the whole frames it completed, in order. Throws at a bad header. */
   push(chunk: Uint8Array): Uint8Array[] {
-    if (this.failure) throw this.failure;
+    const { frames, error } = this.read(chunk);
+    if (error) throw error;
+    return frames;
+  }
+
+  /**
+   * Feed one chunk; returns the whole frames it completed, in order, and the error that stopped it, if
+   * any: then `frames` are those before the bad header, and the decoder is poisoned.
+   */
+  read(chunk: Uint8Array): { frames: Uint8Array[]; error: ProtocolError | undefined } {
     const frames: Uint8Array[] = [];
+    if (this.failure) return { frames, error: this.failure };
+    try {
+      this.split(chunk, frames);
+    } catch (err) {
+      if (err !== this.failure) throw err;
+      return { frames, error: this.failure };
+    }
+    return { frames, error: undefined };
+  }
+
+  private split(chunk: Uint8Array, frames: Uint8Array[]): void {
     let offset = 0;
     const len = chunk.length;
     while (offset < len) {
@@ -98,7 +122,6 @@ export class FrameDecoder {
         offset = len;
       }
     }
-    return frames;
   }
 
   private checkSize(bytes: Uint8Array, offset: number): number {

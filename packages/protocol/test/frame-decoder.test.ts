@@ -192,4 +192,17 @@ test('maxFrameSize outside 4..65535 is refused', () => {
   assert.is(new FrameDecoder({ maxFrameSize: 4 }).push(EMPTY).length, 1);
 });
 
+test('read returns the frames before a bad header together with the error, then stays poisoned', () => {
+  const d = new FrameDecoder();
+  const good = Uint8Array.of(0, 8, 0x01, 0xf5, 0, 0, 0, 1);
+  const { frames, error } = d.read(Uint8Array.of(...good, ...good, 0, 1, 0x01, 0xf4));
+  assert.is(frames.length, 2);
+  assert.equal([...frames[1]!], [...good]);
+  assert.is(error?.code, ErrorCode.SizeTooSmall);
+  const again = d.read(good);
+  assert.is(again.frames.length, 0);
+  assert.is(again.error, error);
+  assert.throws(() => d.push(good), (e: unknown) => e === error);
+});
+
 test.run();
