@@ -11,14 +11,15 @@ import { isBootstrapper, type P2PConfig } from '../config.js';
 import type { Counters } from '../counters.js';
 import { InboundHandshake } from '../handshake/inbound.js';
 import { OutboundHandshake } from '../handshake/outbound.js';
-import { randomU32 } from '../random.js';
 import { CloseReason } from '../transport/close-reason.js';
 import { Link } from '../transport/link.js';
 import type { Connection, Dial, DialFailure, Transport } from '../transport/types.js';
 import type { Clock, Logger, PowSolver, RandomBytes } from '../types.js';
+import { Admission } from './admission.js';
 import { Discovery, type LinkPort } from './discovery.js';
 import type { KnownPeers } from './known-peers.js';
 import type { Liveness } from './liveness.js';
+import { routeEstablished, type Routes } from './router.js';
 import type { View } from './view.js';
 
 export interface MembershipOptions {
@@ -60,32 +61,38 @@ const NOT_PENALISED: ReadonlySet<string> = new Set<string>([
 ]);
 
 /**
- * The overlay's links: accepts and dials them, runs their handshakes, keeps
- * the view at up to `degree` neighbours (one link per peer address, none to
- * itself, simultaneous dials settled), routes what established neighbours send,
- * and hands finding peers to Discovery.
- *
- * A full view mostly refuses newcomers at HELLO, before any work is done. A
- * bootstrapper always admits them (a joining node has nowhere else to go), any
- * other node with chance `fullViewAdmitChance` (so that groups of full nodes
- * cannot stay cut off); either makes room by closing its longest-established link.
+ * Connection management of the overlay: accepts and dials links, runs their
+ * handshakes, keeps the view at up to `degree` neighbours (one link per peer
+ * address, none to itself, simultaneous dials settled). Who may link is the
+ * Admission policy's call; what established neighbours send is routed by
+ * `routeEstablished`; finding peers is Discovery's.
  */
 export class Membership implements LinkPort {
   private self: PeerAddress | undefined;
   selfKey = '';
-  private isBootstrapper = false;
   /** Inbound links admitted while the view was full: they may evict when they complete. */
   private readonly mayEvict = new WeakSet<Link>();
   private readonly dials = new Map<string, DialAttempt>();
   private readonly inbound = new Set<Link>();
   private readonly handshakes = new Map<Link, InboundHandshake | OutboundHandshake>();
   private readonly discovery: Discovery;
+  private readonly admission: Admission;
+  private readonly routes: Routes;
   private stopped = false;
   private readonly log: Logger;
 
   constructor(private readonly opts: MembershipOptions) {
     this.log = opts.logger;
     this.discovery = new Discovery({ ...opts, links: this });
+    this.admission = new Admission(opts);
+    this.routes = {
+      notification: (link, msg) => opts.onNotification(link, msg),
+      ping: (link, msg) => opts.liveness.onPing(link, msg),
+      peerRequest: (link, max) => this.discovery.onPeerRequest(link, max),
+      peerResponse: (_link, peers) => this.discovery.learn(peers),
+      push: (link, ttl, address) => this.discovery.onPush(link, ttl, address),
+      lazyPush: (link, msg) => opts.onLazyPush(link, msg),
+    };
   }
 
   get pendingHandshakes(): number {
@@ -100,7 +107,7 @@ export class Membership implements LinkPort {
   start(self: PeerAddress): void {
     this.self = self;
     this.selfKey = formatPeerAddress(self);
-    this.isBootstrapper = isBootstrapper(this.opts.config, self);
+    this.admission.start(this.selfKey, isBootstrapper(this.opts.config, self));
     this.discovery.start();
   }
 
@@ -242,24 +249,13 @@ export class Membership implements LinkPort {
     return this.selfKey < key;
   }
 
-  /**
-   * Whether a full view makes room for one more newcomer: always on a
-   * bootstrapper (joining nodes have nowhere else to go), otherwise by chance
-   * (`fullViewAdmitChance`).
-   */
-  private admitsWhenFull(): boolean {
-    if (this.isBootstrapper) return true;
-    const chance = this.opts.config.fullViewAdmitChance;
-    return chance > 0 && randomU32(this.opts.random) < chance * 2 ** 32;
-  }
-
   /** HELLO arrived: refuse self-links, duplicates and (mostly) newcomers to a full view. */
   private admit(link: Link, address: PeerAddress): CloseReason | undefined {
+    const refusal = this.admission.atHello(link, address);
+    if (refusal) return refusal;
     const key = formatPeerAddress(address);
-    if (key === this.selfKey) return CloseReason.SelfLink;
-    if (this.opts.view.has(key)) return CloseReason.DuplicateLink;
     if (this.opts.view.isFull) {
-      if (!this.admitsWhenFull()) return CloseReason.ViewFull;
+      if (!this.admission.admitsWhenFull()) return CloseReason.ViewFull;
       this.mayEvict.add(link);
     }
     if (this.dials.has(key)) {
@@ -283,7 +279,7 @@ export class Membership implements LinkPort {
       this.abortDial(key, CloseReason.SimultaneousDial);
     }
     if (view.isFull) {
-      if (!this.mayEvict.has(link) && !this.admitsWhenFull()) return link.close(CloseReason.ViewFull);
+      if (!this.mayEvict.has(link) && !this.admission.admitsWhenFull()) return link.close(CloseReason.ViewFull);
       this.evictFor(address);
     }
     const peers = view.sample(config.peerSampleSize, key).map((l) => l.peer!);
@@ -299,7 +295,7 @@ export class Membership implements LinkPort {
    * the newcomer instead of being cut.
    */
   private evictFor(newcomer: PeerAddress, reason: CloseReason = CloseReason.Evicted): void {
-    const victim = this.opts.view.oldest();
+    const victim = this.admission.victim();
     if (!victim) return;
     victim.send({ type: MessageType.Push, ttl: 1, address: newcomer });
     victim.close(reason, `making room for ${formatPeerAddress(newcomer)}`, true);
@@ -342,24 +338,7 @@ export class Membership implements LinkPort {
       else link.close(CloseReason.UnexpectedMessage, `${typeName(msg.type)} during the handshake`);
       return;
     }
-    switch (msg.type) {
-      case MessageType.PeerNotification:
-        return this.opts.onNotification(link, msg);
-      case MessageType.Ping:
-        return this.opts.liveness.onPing(link, msg);
-      case MessageType.PeerRequest:
-        return this.discovery.onPeerRequest(link, msg.max);
-      case MessageType.PeerResponse:
-        return this.discovery.learn(msg.peers);
-      case MessageType.Push:
-        return this.discovery.onPush(link, msg.ttl, msg.address);
-      case MessageType.IHave:
-      case MessageType.Graft:
-      case MessageType.Prune:
-        return this.opts.onLazyPush(link, msg);
-      default:
-        link.close(CloseReason.UnexpectedMessage, `${typeName(msg.type)} on an established link`);
-    }
+    routeEstablished(link, msg, this.routes);
   }
 
   private onClose(link: Link, reason: CloseReason): void {
