@@ -1,5 +1,6 @@
 import { formatPeerAddress, makePeerAddress, type PeerAddress } from '@gossip5/protocol';
 import * as C from './constants.js';
+import { DEFAULT_EXEMPT_NETWORKS, parseNetwork } from './net-group.js';
 import { P2PError, P2PErrorCode } from './errors.js';
 import type { P2PInit } from './types.js';
 
@@ -40,6 +41,15 @@ export interface P2PConfig {
   pullTimeoutMs: number;
   pullRetryMs: number;
   maxPendingPulls: number;
+  verifyPeerAddress: boolean;
+  exemptNetworks: readonly string[];
+  maxLinksPerGroup: number;
+  maxHandshakesPerGroup: number;
+  maxEvictionsPerMinute: number;
+  knownPeersPerSource: number;
+  pushesPerMinute: number;
+  pushDialsPerMinute: number;
+  contentIds: boolean;
 }
 
 function bad(field: string, message: string): never {
@@ -94,6 +104,19 @@ export function resolveConfig(init: P2PInit): P2PConfig {
     bad('seenTtlMs', `must be a finite number >= 0, got ${String(init.seenTtlMs)}`);
   }
   if (init.lazyPush !== undefined && typeof init.lazyPush !== 'boolean') bad('lazyPush', 'must be a boolean');
+  for (const key of ['verifyPeerAddress', 'contentIds'] as const) {
+    if (init[key] !== undefined && typeof init[key] !== 'boolean') bad(key, 'must be a boolean');
+  }
+  const exemptNetworks = init.exemptNetworks ?? DEFAULT_EXEMPT_NETWORKS;
+  if (!Array.isArray(exemptNetworks)) bad('exemptNetworks', 'must be an array of networks (a.b.c.d/n, v6/n)');
+  for (const n of exemptNetworks) {
+    try {
+      parseNetwork(String(n));
+    } catch (err) {
+      bad('exemptNetworks', err instanceof Error ? err.message : String(err));
+    }
+  }
+  const pow = C.POW_DIFFICULTY_RANGE;
   const chance = init.fullViewAdmitChance ?? C.DEFAULT_FULL_VIEW_ADMIT_CHANCE;
   if (typeof chance !== 'number' || !(chance >= 0 && chance <= 1)) {
     bad('fullViewAdmitChance', `must be a number in 0..1, got ${String(chance)}`);
@@ -106,9 +129,9 @@ export function resolveConfig(init: P2PInit): P2PConfig {
     pushTtl: int('pushTtl', init.pushTtl, 0, 255),
     bootstrapper,
     seenTtlMs: init.seenTtlMs,
-    powDifficulty: opt('powDifficulty', init, C.DEFAULT_POW_DIFFICULTY, 0, 64),
+    powDifficulty: opt('powDifficulty', init, C.DEFAULT_POW_DIFFICULTY, pow.min, pow.max),
     relayUnsubscribed: init.relayUnsubscribed ?? C.DEFAULT_RELAY_UNSUBSCRIBED,
-    maxAcceptedDifficulty: opt('maxAcceptedDifficulty', init, C.DEFAULT_MAX_ACCEPTED_DIFFICULTY, 0, 64),
+    maxAcceptedDifficulty: opt('maxAcceptedDifficulty', init, C.DEFAULT_MAX_ACCEPTED_DIFFICULTY, pow.min, pow.max),
     handshakeTimeoutMs: opt('handshakeTimeoutMs', init, C.DEFAULT_HANDSHAKE_TIMEOUT_MS, 1),
     dialTimeoutMs: opt('dialTimeoutMs', init, C.DEFAULT_DIAL_TIMEOUT_MS, 1),
     pingIntervalMs,
@@ -134,6 +157,15 @@ export function resolveConfig(init: P2PInit): P2PConfig {
     pullTimeoutMs: opt('pullTimeoutMs', init, C.DEFAULT_PULL_TIMEOUT_MS, 1),
     pullRetryMs: opt('pullRetryMs', init, C.DEFAULT_PULL_RETRY_MS, 1),
     maxPendingPulls: opt('maxPendingPulls', init, C.DEFAULT_MAX_PENDING_PULLS, 1),
+    verifyPeerAddress: init.verifyPeerAddress ?? true,
+    exemptNetworks: [...exemptNetworks],
+    maxLinksPerGroup: opt('maxLinksPerGroup', init, C.DEFAULT_MAX_LINKS_PER_GROUP, 1),
+    maxHandshakesPerGroup: opt('maxHandshakesPerGroup', init, C.DEFAULT_MAX_HANDSHAKES_PER_GROUP, 1),
+    maxEvictionsPerMinute: opt('maxEvictionsPerMinute', init, C.DEFAULT_MAX_EVICTIONS_PER_MINUTE, 0),
+    knownPeersPerSource: opt('knownPeersPerSource', init, C.DEFAULT_KNOWN_PEERS_PER_SOURCE, 1),
+    pushesPerMinute: opt('pushesPerMinute', init, C.DEFAULT_PUSHES_PER_MINUTE, 1),
+    pushDialsPerMinute: opt('pushDialsPerMinute', init, C.DEFAULT_PUSH_DIALS_PER_MINUTE, 0),
+    contentIds: init.contentIds ?? true,
   };
 }
 

@@ -10,6 +10,21 @@
 export const DEFAULT_POW_DIFFICULTY = 18;
 
 /**
+ * The one range of proof-of-work difficulties: `powDifficulty` (asked of joiners),
+ * `maxAcceptedDifficulty` (solved when dialling) and the daemon's `pow_difficulty` are all
+ * validated against it, so no node can be configured to ask for work that others refuse.
+ * 2^24 hashes is a few seconds of one core.
+ */
+export const POW_DIFFICULTY_RANGE = { min: 0, max: 24 } as const;
+
+/**
+ * Proof-of-work jobs one node's solver holds at once (the one being solved included); a dial
+ * whose job does not fit fails at once (`pow-failed`, solver queue full) instead of waiting behind
+ * listeners that ask for hard work.
+ */
+export const POW_SOLVER_QUEUE_LIMIT = 8;
+
+/**
  * Highest difficulty this node agrees to solve when it dials (`maxAcceptedDifficulty`).
  * A listener asking for more is dropped instead of keeping the solver busy for minutes
  * (2^24 hashes is a few seconds).
@@ -163,3 +178,32 @@ export const DEFAULT_PULL_RETRY_MS = 500;
  * past it new announcements are ignored (counted as `pull-table-full`).
  */
 export const DEFAULT_MAX_PENDING_PULLS = 16_384;
+/** Links (inbound and outbound, dials included) to one network group (IPv4 /24, IPv6 /48) at once (`maxLinksPerGroup`). */
+export const DEFAULT_MAX_LINKS_PER_GROUP = 2;
+
+/** Inbound handshakes in progress from one network group at once (`maxHandshakesPerGroup`). */
+export const DEFAULT_MAX_HANDSHAKES_PER_GROUP = 4;
+
+/**
+ * Links a full view closes for newcomers (admission and shuffle) per minute (`maxEvictionsPerMinute`);
+ * past it a full view refuses, so reconnecting cannot churn the view.
+ */
+export const DEFAULT_MAX_EVICTIONS_PER_MINUTE = 60;
+
+/**
+ * Known addresses one source (the network group of the neighbour that told us) may hold
+ * (`knownPeersPerSource`); more from it replace its own oldest.
+ */
+export const DEFAULT_KNOWN_PEERS_PER_SOURCE = 64;
+
+/** PUSHes read from one neighbour per minute (`pushesPerMinute`); the rest are dropped. */
+export const DEFAULT_PUSHES_PER_MINUTE = 120;
+
+/** Newcomers dialled because one neighbour PUSHed them, per minute (`pushDialsPerMinute`). */
+export const DEFAULT_PUSH_DIALS_PER_MINUTE = 4;
+
+/**
+ * Unsolicited PEER RESPONSEs (not answering our PEER REQUEST) a link may send: they are ignored
+ * and counted; one more closes the link (`unsolicited-response`).
+ */
+export const MAX_UNSOLICITED_RESPONSES = 1;

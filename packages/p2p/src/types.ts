@@ -126,6 +126,33 @@ export interface P2PInit {
   pullRetryMs?: number | undefined;
   /** Default 16,384: announced ids awaited at once. */
   maxPendingPulls?: number | undefined;
+  /**
+   * The HELLO address must have the IP the connection comes from (default true). Turn off only
+   * where sources are rewritten (NAT, proxies): then a peer may claim any address.
+   */
+  verifyPeerAddress?: boolean | undefined;
+  /**
+   * Networks (`a.b.c.d/n`, `v6/n`) without per-group limits, each address its own group.
+   * Default loopback (`127.0.0.0/8`, `::1/128`); add a LAN that runs many nodes, or pass [] to limit everything.
+   */
+  exemptNetworks?: readonly string[] | undefined;
+  /** Links per network group (IPv4 /24, IPv6 /48), dials included. Default 2. */
+  maxLinksPerGroup?: number | undefined;
+  /** Inbound handshakes in progress per network group. Default 4. */
+  maxHandshakesPerGroup?: number | undefined;
+  /** Links a full view closes for newcomers per minute; 0: never evicts. Default 60. */
+  maxEvictionsPerMinute?: number | undefined;
+  /** Known addresses one source group may hold. Default 64. */
+  knownPeersPerSource?: number | undefined;
+  /** PUSHes read per neighbour per minute. Default 120. */
+  pushesPerMinute?: number | undefined;
+  /** Newcomers dialled per PUSHing neighbour per minute. Default 4. */
+  pushDialsPerMinute?: number | undefined;
+  /**
+   * Originate items with content-derived ids and offer HELLO flag bit 1, so neighbours that set it
+   * too check every id (default true).
+   */
+  contentIds?: boolean | undefined;
 }
 
 /** What the node uses from its surroundings. */

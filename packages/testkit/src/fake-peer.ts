@@ -35,6 +35,11 @@ export interface FakePeerOptions {
   waitTimeoutMs?: number;
   /** HELLO flag bits this peer offers, in its HELLO or VERIFICATION REQUEST (default 0: a plain peer). */
   flags?: number;
+  /**
+   * `connect` only: the local IP to dial from (any of 127.0.0.0/8 works on Linux loopback), so a
+   * test can play peers from other network groups, e.g. `127.0.66.1` is group 127.0.66.0/24.
+   */
+  localAddress?: string;
 }
 
 interface Waiter {
@@ -88,7 +93,7 @@ export class FakePeer {
   /** Dial a real node. */
   static connect(target: { host: string; port: number }, options: FakePeerOptions = {}): Promise<FakePeer> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: target.host, port: target.port });
+      const socket = connect({ host: target.host, port: target.port, localAddress: options.localAddress });
       socket.once('error', reject);
       socket.once('connect', () => {
         socket.off('error', reject);

@@ -45,9 +45,12 @@ export class OutboundHandshake {
     this.finish();
   }
 
-  /** True until the listener answered HELLO: a close now means it refused us (or died). */
-  get awaitingRequest(): boolean {
-    return this.step === 'await-request';
+  /**
+   * True until the listener established the link: a close now means it refused us (its view was
+   * full once our work was done, or our group had enough links) or died.
+   */
+  get awaitingListener(): boolean {
+    return this.step !== 'done';
   }
 
   handle(msg: Message): void {

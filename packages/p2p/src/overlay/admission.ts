@@ -1,56 +1,138 @@
 import { formatPeerAddress, type PeerAddress } from '@gossip5/protocol';
 import type { P2PConfig } from '../config.js';
+import type { Counters } from '../counters.js';
+import { NetGroups, plainIp } from '../net-group.js';
 import { randomU32 } from '../random.js';
 import { CloseReason } from '../transport/close-reason.js';
 import type { Link } from '../transport/link.js';
-import type { RandomBytes } from '../types.js';
+import type { Clock, RandomBytes } from '../types.js';
+import { pickVictim } from './eviction.js';
 import type { View } from './view.js';
+
+/** Evictions are counted over this window (`maxEvictionsPerMinute`). */
+const EVICTION_WINDOW_MS = 60_000;
 
 export interface AdmissionOptions {
   config: P2PConfig;
+  clock: Clock;
   random: RandomBytes;
+  counters: Counters;
   view: View<Link>;
 }
 
+/** What a full view does for a newcomer that has done its work. */
+export type FullViewDecision = { evict: Link } | { refuse: CloseReason };
+
 /**
  * Admission policy: who may link, and whom a full view gives up for a newcomer. It decides; the
- * connection manager (Membership) acts.
+ * connection manager (Membership) acts. See docs/threat-model.md.
  *
- * A full view mostly refuses newcomers. A bootstrapper always admits them (a joining node has
- * nowhere else to go), any other node with chance `fullViewAdmitChance` (so that groups of full
- * nodes cannot stay cut off); either makes room by closing its longest-established link.
+ * - A source is the network group of the connection (NetGroups), never the address a peer claims:
+ *   the HELLO address must have the connection's IP (`verifyPeerAddress`), and a group holds at
+ *   most `maxLinksPerGroup` links and `maxHandshakesPerGroup` handshakes in progress.
+ * - Whether a full view makes room is decided once the dialer's work is done, never at HELLO: a
+ *   bootstrapper always does (a joining node has nowhere else to go), any other node with chance
+ *   `fullViewAdmitChance` (so groups of full nodes cannot stay cut off), each within
+ *   `maxEvictionsPerMinute`; the link given up is never a protected one (pickVictim).
  */
 export class Admission {
+  readonly groups: NetGroups;
   private selfKey = '';
   private bootstrapper = false;
+  /** Clock times of the evictions of the last minute, oldest first (at most maxEvictionsPerMinute). */
+  private readonly evictions: number[] = [];
 
-  constructor(private readonly opts: AdmissionOptions) {}
+  constructor(private readonly opts: AdmissionOptions) {
+    this.groups = new NetGroups(opts.config.exemptNetworks);
+  }
 
   start(selfKey: string, isBootstrapper: boolean): void {
     this.selfKey = selfKey;
     this.bootstrapper = isBootstrapper;
   }
 
-  /** HELLO claims `address` on `link`: the reason to refuse, or undefined to go on. */
-  atHello(_link: Link, address: PeerAddress): CloseReason | undefined {
+  /** Name the group of `link` (for a dial: the address dialled; inbound: the connection's IP). */
+  classify(link: Link, ip: string, port: number): void {
+    const g = this.groups.of(ip, port);
+    link.group = g.key;
+    link.groupLimited = g.limited;
+  }
+
+  /** A connection was accepted: the reason to refuse it at once, given the `pending` handshakes. */
+  atAccept(link: Link, pending: Iterable<Link>): CloseReason | undefined {
+    if (!link.groupLimited) return undefined;
+    let n = 0;
+    for (const other of pending) if (other !== link && other.group === link.group) n++;
+    if (n < this.opts.config.maxHandshakesPerGroup) return undefined;
+    this.refused('group-handshakes-full', link, `${n} handshakes from ${link.group} in progress`);
+    return CloseReason.GroupFull;
+  }
+
+  /**
+   * HELLO claims `address` on `link`: the reason to refuse, or undefined to go on. `linksOf(group)`
+   * counts the links to a group: established, dialling, and inbound past HELLO.
+   */
+  atHello(link: Link, address: PeerAddress, linksOf: (group: string) => number): CloseReason | undefined {
     const key = formatPeerAddress(address);
     if (key === this.selfKey) return CloseReason.SelfLink;
-    if (this.opts.view.has(key)) return CloseReason.DuplicateLink;
-    return undefined;
+    const { config, view } = this.opts;
+    if (config.verifyPeerAddress && plainIp(address.host) !== link.remoteIp) {
+      this.refused('address-not-source', link, `HELLO claims ${key} from ${link.remoteIp}`);
+      return CloseReason.AddressNotSource;
+    }
+    if (view.has(key)) return CloseReason.DuplicateLink;
+    // The group of the source, with the claimed port telling exempt addresses apart.
+    this.classify(link, link.remoteIp, address.port);
+    return this.groupRoom(link, linksOf);
+  }
+
+  /** The reason `link` may not join its group's links now, or undefined. */
+  groupRoom(link: Link, linksOf: (group: string) => number): CloseReason | undefined {
+    if (!link.groupLimited) return undefined;
+    const n = linksOf(link.group);
+    if (n < this.opts.config.maxLinksPerGroup) return undefined;
+    this.refused('group-links-full', link, `${n} links to ${link.group}`);
+    return CloseReason.GroupFull;
+  }
+
+  /** Whether a dial to `ip:port` fits its group's limit, given `linksOf`. */
+  mayDial(ip: string, port: number, linksOf: (group: string) => number): boolean {
+    const g = this.groups.of(ip, port);
+    return !g.limited || linksOf(g.key) < this.opts.config.maxLinksPerGroup;
+  }
+
+  /**
+   * The view is full and `newcomer` has done its work (or is our own shuffle dial, `chosen`):
+   * whom to evict, or why not.
+   */
+  whenFull(newcomer: Link, chosen = false): FullViewDecision {
+    if (!chosen && !this.admitsWhenFull()) return { refuse: CloseReason.ViewFull };
+    const now = this.opts.clock.now();
+    while (this.evictions.length > 0 && this.evictions[0]! <= now - EVICTION_WINDOW_MS) this.evictions.shift();
+    if (this.evictions.length >= this.opts.config.maxEvictionsPerMinute) {
+      this.refused('eviction-budget-spent', newcomer, `${this.evictions.length} evictions in the last minute`);
+      return { refuse: CloseReason.ViewFull };
+    }
+    const victim = pickVictim(this.opts.view.list(), newcomer.group);
+    if (!victim) {
+      this.refused('eviction-all-protected', newcomer, 'every link is protected');
+      return { refuse: CloseReason.ViewFull };
+    }
+    this.evictions.push(now);
+    return { evict: victim };
   }
 
   /**
    * Whether a full view makes room for one more newcomer: always on a bootstrapper, otherwise by
    * chance (`fullViewAdmitChance`).
    */
-  admitsWhenFull(): boolean {
+  private admitsWhenFull(): boolean {
     if (this.bootstrapper) return true;
     const chance = this.opts.config.fullViewAdmitChance;
     return chance > 0 && randomU32(this.opts.random) < chance * 2 ** 32;
   }
 
-  /** The link to close to make room for a newcomer. */
-  victim(): Link | undefined {
-    return this.opts.view.oldest();
+  private refused(reason: string, link: Link, detail: string): void {
+    this.opts.counters.drops.drop(reason, { remote: link.remote, detail }, `connection refused: ${reason}`);
   }
 }

@@ -49,8 +49,10 @@ interface DialAttempt {
   address: PeerAddress;
   dial: Dial;
   link: Link | undefined;
-  /** A shuffle dial: once established it may displace the longest-established link. */
+  /** A shuffle dial: once established it may displace a link (Admission.whenFull). */
   shuffle: boolean;
+  /** Network group of `address`. */
+  group: string;
 }
 
 /** Reasons that say nothing against the peer: its address keeps its standing. */
@@ -70,14 +72,13 @@ const NOT_PENALISED: ReadonlySet<string> = new Set<string>([
 export class Membership implements LinkPort {
   private self: PeerAddress | undefined;
   selfKey = '';
-  /** Inbound links admitted while the view was full: they may evict when they complete. */
-  private readonly mayEvict = new WeakSet<Link>();
   private readonly dials = new Map<string, DialAttempt>();
   private readonly inbound = new Set<Link>();
   private readonly handshakes = new Map<Link, InboundHandshake | OutboundHandshake>();
   private readonly discovery: Discovery;
   private readonly admission: Admission;
   private readonly routes: Routes;
+  private readonly linksOf: (group: string) => number;
   private stopped = false;
   private readonly log: Logger;
 
@@ -85,6 +86,7 @@ export class Membership implements LinkPort {
     this.log = opts.logger;
     this.discovery = new Discovery({ ...opts, links: this });
     this.admission = new Admission(opts);
+    this.linksOf = (group) => this.countLinks(group);
     this.routes = {
       notification: (link, msg) => opts.onNotification(link, msg),
       ping: (link, msg) => opts.liveness.onPing(link, msg),
@@ -143,6 +145,9 @@ export class Membership implements LinkPort {
       return;
     }
     const link = this.newLink(socket, 'inbound');
+    this.admission.classify(link, link.remoteIp, link.remotePort);
+    const refusal = this.admission.atAccept(link, this.inbound);
+    if (refusal) return link.close(refusal);
     this.inbound.add(link);
     const hs = new InboundHandshake(link, {
       clock: this.opts.clock,
@@ -167,6 +172,10 @@ export class Membership implements LinkPort {
     if (this.stopped || !this.self) return false;
     const key = formatPeerAddress(address);
     if (address.port === 0 || !this.canDial(key)) return false;
+    if (!this.admission.mayDial(address.host, address.port, this.linksOf)) {
+      countDialGroupFull(this.opts.counters, key);
+      return false;
+    }
     const { config, clock, counters } = this.opts;
     const attempt: DialAttempt = {
       key,
@@ -174,6 +183,7 @@ export class Membership implements LinkPort {
       dial: this.opts.transport.dial(address, config.dialTimeoutMs, clock),
       link: undefined,
       shuffle,
+      group: this.admission.groups.of(address.host, address.port).key,
     };
     this.dials.set(key, attempt);
     attempt.dial.connection.then(
@@ -184,6 +194,7 @@ export class Membership implements LinkPort {
         }
         const link = this.newLink(socket, 'outbound');
         link.identify(address, key);
+        this.admission.classify(link, address.host, address.port);
         attempt.link = link;
         const hs = new OutboundHandshake(link, {
           clock,
@@ -249,21 +260,26 @@ export class Membership implements LinkPort {
     return this.selfKey < key;
   }
 
-  /** HELLO arrived: refuse self-links, duplicates and (mostly) newcomers to a full view. */
+  /** HELLO arrived: refuse self-links, other IPs, duplicates and full groups; settle simultaneous dials. */
   private admit(link: Link, address: PeerAddress): CloseReason | undefined {
-    const refusal = this.admission.atHello(link, address);
+    const refusal = this.admission.atHello(link, address, this.linksOf);
     if (refusal) return refusal;
     const key = formatPeerAddress(address);
-    if (this.opts.view.isFull) {
-      if (!this.admission.admitsWhenFull()) return CloseReason.ViewFull;
-      this.mayEvict.add(link);
-    }
     if (this.dials.has(key)) {
       if (this.ourDialWins(key)) return CloseReason.SimultaneousDial;
       this.abortDial(key, CloseReason.SimultaneousDial);
     }
     link.identify(address, key);
     return undefined;
+  }
+
+  /** Links to `group`: established, being dialled, and inbound past HELLO. */
+  private countLinks(group: string): number {
+    let n = 0;
+    for (const l of this.opts.view.values()) if (l.group === group) n++;
+    for (const a of this.dials.values()) if (a.group === group) n++;
+    for (const l of this.inbound) if (l.key !== undefined && l.group === group) n++;
+    return n;
   }
 
   /** The dialer proved its work: establish, answer PEER RESPONSE, PUSH the newcomer. */
@@ -279,8 +295,9 @@ export class Membership implements LinkPort {
       this.abortDial(key, CloseReason.SimultaneousDial);
     }
     if (view.isFull) {
-      if (!this.mayEvict.has(link) && !this.admission.admitsWhenFull()) return link.close(CloseReason.ViewFull);
-      this.evictFor(address);
+      const decision = this.admission.whenFull(link);
+      if ('refuse' in decision) return link.close(decision.refuse);
+      this.evict(decision.evict, address, CloseReason.Evicted);
     }
     const peers = view.sample(config.peerSampleSize, key).map((l) => l.peer!);
     if (!link.send({ type: MessageType.PeerResponse, peers })) return;
@@ -289,14 +306,13 @@ export class Membership implements LinkPort {
   }
 
   /**
-   * Make room for `newcomer` by closing the longest-established link. The
-   * evicted neighbour first gets a PUSH for the newcomer, which has room, so it
-   * can link there: the path through this node usually becomes a path through
-   * the newcomer instead of being cut.
+   * Close `victim` to make room for `newcomer`. The victim first gets a PUSH for the newcomer,
+   * which has room, so the path through this node usually becomes a path through the newcomer
+   * instead of being cut (without it, items spread during the churn of a forming network are lost).
+   * A hostile newcomer gains little by it: the victim dials it only within its own group limits
+   * and its per-neighbour PUSH dial budget.
    */
-  private evictFor(newcomer: PeerAddress, reason: CloseReason = CloseReason.Evicted): void {
-    const victim = this.admission.victim();
-    if (!victim) return;
+  private evict(victim: Link, newcomer: PeerAddress, reason: CloseReason): void {
     victim.send({ type: MessageType.Push, ttl: 1, address: newcomer });
     victim.close(reason, `making room for ${formatPeerAddress(newcomer)}`, true);
   }
@@ -311,7 +327,9 @@ export class Membership implements LinkPort {
     if (view.has(key)) return link.close(CloseReason.DuplicateLink);
     if (view.isFull) {
       if (!attempt?.shuffle) return link.close(CloseReason.ViewFull);
-      this.evictFor(link.peer!, CloseReason.Shuffled);
+      const decision = this.admission.whenFull(link, true);
+      if ('refuse' in decision) return link.close(decision.refuse);
+      this.evict(decision.evict, link.peer!, CloseReason.Shuffled);
     }
     this.establish(link);
     this.discovery.learn(peers);
@@ -344,7 +362,7 @@ export class Membership implements LinkPort {
   private onClose(link: Link, reason: CloseReason): void {
     const hs = this.handshakes.get(link);
     // Closed by the listener before it answered our HELLO: alive, but it refused us.
-    const refused = hs instanceof OutboundHandshake && hs.awaitingRequest && reason === CloseReason.ConnectionClosed;
+    const refused = hs instanceof OutboundHandshake && hs.awaitingListener && reason === CloseReason.ConnectionClosed;
     hs?.cancel();
     this.handshakes.delete(link);
     this.inbound.delete(link);
@@ -370,4 +388,9 @@ export class Membership implements LinkPort {
     if (reason !== CloseReason.Evicted && reason !== CloseReason.Shuffled) this.discovery.afterLoss();
   }
 
+}
+
+/** A dial skipped because its group already has `maxLinksPerGroup` links. */
+function countDialGroupFull(counters: Counters, key: string): void {
+  counters.drops.drop('dial-group-full', { peer: key }, 'dial skipped: its network group has enough links');
 }

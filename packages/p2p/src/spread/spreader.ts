@@ -140,6 +140,8 @@ export class Spreader {
       counters.itemsStoppedInvalid++;
       return;
     }
+    // The eviction policy protects links that deliver accepted items first.
+    from.firstItems++;
     // Accepted: only now is it stored (the cache never holds what a module may still refuse),
     // with the ttl it is forwarded (and served to a GRAFT) with.
     const ttl = item.ttl === 0 ? 0 : item.ttl - 1;

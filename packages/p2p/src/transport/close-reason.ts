@@ -42,6 +42,14 @@ export const CloseReason = {
   Evicted: 'evicted',
   /** A shuffle dial succeeded on a full view: the longest-established link gave way. */
   Shuffled: 'shuffled',
+  /** Listener: HELLO claims an IP other than the one the connection comes from (`verifyPeerAddress`). */
+  AddressNotSource: 'address-not-source',
+  /** Its network group already has `maxLinksPerGroup` links, or `maxHandshakesPerGroup` handshakes in progress. */
+  GroupFull: 'group-full',
+  /** A PEER RESPONSE again without our PEER REQUEST (`MAX_UNSOLICITED_RESPONSES` were ignored). */
+  UnsolicitedResponse: 'unsolicited-response',
+  /** A content-id neighbour (HELLO bit 1) sent an item whose id is not derived from its content. */
+  ForgedMessageId: 'forged-message-id',
   /** This node is stopping. */
   Shutdown: 'shutdown',
   /** A bug in this package; logged as an error. */
@@ -65,6 +73,8 @@ const WARN: ReadonlySet<string> = new Set<CloseReason>([
   CloseReason.Malformed,
   CloseReason.SendQueueFull,
   CloseReason.PingTimeout,
+  CloseReason.UnsolicitedResponse,
+  CloseReason.ForgedMessageId,
 ]);
 
 export function closeLogLevel(reason: CloseReason): 'debug' | 'warn' | 'error' {

@@ -10,6 +10,7 @@ import {
 import { FAREWELL_FLUSH_MS } from '../constants.js';
 import type { Counters } from '../counters.js';
 import type { Clock, Logger } from '../types.js';
+import { plainIp } from '../net-group.js';
 import { closeLogLevel, CloseReason } from './close-reason.js';
 import type { Connection } from './types.js';
 
@@ -37,6 +38,15 @@ export class Link {
   readonly direction: 'inbound' | 'outbound';
   /** `ip:port` of the socket's remote end (not the peer's listening address). */
   readonly remote: string;
+  /** IP of the socket's remote end (IPv4-mapped IPv6 shown as IPv4): what identity and groups are checked against. */
+  readonly remoteIp: string;
+  readonly remotePort: number;
+  /** Network group of the peer (IPv4 /24, IPv6 /48; see NetGroups), set by the owner. */
+  group = '';
+  /** Whether `group` is subject to the per-group limits (not an exempt network). */
+  groupLimited = false;
+  /** Items first received on this link and accepted: the eviction policy protects useful links. */
+  firstItems = 0;
   state: LinkState = 'handshaking';
   /** The peer's listening address: dialled (outbound) or proved in the handshake (inbound). */
   peer: PeerAddress | undefined;
@@ -71,6 +81,8 @@ export class Link {
     this.socket = opts.socket;
     this.direction = opts.direction;
     const { remoteAddress, remotePort } = this.socket;
+    this.remoteIp = plainIp(remoteAddress ?? '');
+    this.remotePort = remotePort ?? 0;
     this.remote = remoteAddress?.includes(':') ? `[${remoteAddress}]:${remotePort}` : `${remoteAddress}:${remotePort}`;
     this.log = opts.logger.child({ remote: this.remote, direction: this.direction });
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));

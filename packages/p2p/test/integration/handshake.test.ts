@@ -185,7 +185,7 @@ test('after the handshake, handshake messages and API types close the link; othe
   }
 });
 
-test('a non-bootstrapper with a full view refuses newcomers at HELLO (fullViewAdmitChance 0)', async () => {
+test('a non-bootstrapper with a full view refuses newcomers once their work is done, never at HELLO (fullViewAdmitChance 0)', async () => {
   const boot = await FakePeer.listen();
   const t = await startNode({
     degree: 1,
@@ -201,9 +201,10 @@ test('a non-bootstrapper with a full view refuses newcomers at HELLO (fullViewAd
     const a = await FakePeer.connect(t.address, { address: makePeerAddress('127.0.0.1', 40006) });
     await a.handshake();
     const b = await FakePeer.connect(t.address, { address: makePeerAddress('127.0.0.1', 40007) });
-    b.send({ type: MessageType.Hello, version: 1, address: b.address });
+    b.respond(await b.hello());
     await b.closedByRemote();
-    assert.equal(b.messages(MessageType.VerificationRequest), [], 'refused before any work');
+    assert.is(b.messages(MessageType.VerificationRequest).length, 1, 'admission is decided after the work');
+    assert.equal(b.messages(MessageType.PeerResponse), []);
     assert.is(t.node.stats().handshakesFailed['view-full'], 1);
     assert.equal(t.node.neighbours(), [a.address]);
     a.close();
@@ -217,7 +218,7 @@ for (const [kind, init] of [
   ['a bootstrapper', {}],
   ['a node with fullViewAdmitChance 1', { bootstrapper: { host: '127.0.0.1', port: 9 }, fullViewAdmitChance: 1 }],
 ] as const) {
-  test(`${kind} with a full view admits a newcomer and evicts its oldest neighbour`, async () => {
+  test(`${kind} with a full view admits a newcomer and evicts its youngest unprotected neighbour`, async () => {
     const t = await startNode({ degree: 2, backoffMinMs: 60_000, backoffMaxMs: 60_000, ...init });
     const peers = [40008, 40009, 40010].map((p) => makePeerAddress('127.0.0.1', p));
     const fakes: FakePeer[] = [];
@@ -230,19 +231,22 @@ for (const [kind, init] of [
       const newcomer = await FakePeer.connect(t.address, { address: peers[2]! });
       fakes.push(newcomer);
       const response = await newcomer.handshake();
-      assert.equal(response.peers, [peers[1]], 'the sample leaves out the evicted and the newcomer');
-      await fakes[0]!.closedByRemote();
+      // Of two links the older half (one) is protected: the younger goes.
+      assert.equal(response.peers, [peers[0]], 'the sample leaves out the evicted and the newcomer');
+      await fakes[1]!.closedByRemote();
       assert.ok(
-        fakes[0]!.messages(MessageType.Push).some((p) => p.address.port === 40010 && p.ttl === 1),
+        fakes[1]!.messages(MessageType.Push).some((p) => p.address.port === 40010 && p.ttl === 1),
         'the evicted neighbour is first pointed at the newcomer',
       );
       assert.equal(
         t.node.neighbours().map(formatPeerAddress).sort(),
-        [peers[1]!, peers[2]!].map(formatPeerAddress).sort(),
+        [peers[0]!, peers[2]!].map(formatPeerAddress).sort(),
       );
       assert.is(t.node.stats().linksDownByReason.evicted, 1);
       // The remaining neighbour hears of the newcomer through PUSH.
-      const push = await fakes[1]!.next(MessageType.Push);
+      // (It heard of the evicted one when that joined.)
+      let push = await fakes[0]!.next(MessageType.Push);
+      if (push.address.port === 40009) push = await fakes[0]!.next(MessageType.Push);
       assert.equal(push.address, peers[2]);
       assert.is(push.ttl, 3);
     } finally {
