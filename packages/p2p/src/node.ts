@@ -79,6 +79,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       clock,
       random,
       limit: config.knownPeersLimit,
+      perSource: config.knownPeersPerSource,
       retryMs: config.dialRetryMs,
       maxFailures: config.maxDialFailures,
       onEvict: (address) =>

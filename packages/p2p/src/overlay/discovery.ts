@@ -1,13 +1,15 @@
 import { formatPeerAddress, MessageType, type PeerAddress } from '@gossip5/protocol';
 import type { P2PConfig } from '../config.js';
-import { FRESH_CANDIDATES_LIMIT, MAX_ADDRESSES_PER_RESPONSE } from '../constants.js';
+import { FRESH_CANDIDATES_LIMIT, MAX_ADDRESSES_PER_RESPONSE, MAX_UNSOLICITED_RESPONSES } from '../constants.js';
 import type { Counters } from '../counters.js';
 import { randomInt, sample } from '../random.js';
 import { SeenCache } from '../spread/seen-cache.js';
+import { CloseReason } from '../transport/close-reason.js';
 import type { Link } from '../transport/link.js';
 import type { Clock, RandomBytes } from '../types.js';
 import { Backoff } from './backoff.js';
 import type { KnownPeers } from './known-peers.js';
+import { RateLimiter } from './rate-limit.js';
 import type { View } from './view.js';
 
 /** What discovery needs from the part that owns the links. */
@@ -43,6 +45,14 @@ export class Discovery {
   private readonly fresh: PeerAddress[] = [];
   private readonly backoff: Backoff;
   private readonly pushSeen: SeenCache<string>;
+  /** Links our PEER REQUEST awaits an answer from (one each; entries end with their link). */
+  private readonly requested = new WeakSet<Link>();
+  /** Unsolicited PEER RESPONSEs per link. */
+  private readonly unsolicited = new WeakMap<Link, number>();
+  /** PUSHes read per neighbour (`pushesPerMinute`). */
+  private readonly pushRate: RateLimiter<Link>;
+  /** Newcomers dialled per PUSHing neighbour (`pushDialsPerMinute`). */
+  private readonly pushDials: RateLimiter<Link>;
   private readonly links: LinkPort;
   private maintenanceTimer: unknown;
   private shuffleTimer: unknown;
@@ -53,6 +63,8 @@ export class Discovery {
     this.links = opts.links;
     this.backoff = new Backoff(clock, config.backoffMinMs, config.backoffMaxMs);
     this.pushSeen = new SeenCache<string>({ clock, ttlMs: config.pushSuppressMs, limit: config.pushSeenLimit });
+    this.pushRate = new RateLimiter(clock, config.pushesPerMinute);
+    this.pushDials = new RateLimiter(clock, config.pushDialsPerMinute);
   }
 
   /** Begin the maintenance round and the shuffle, and dial the bootstrapper. */
@@ -95,8 +107,36 @@ export class Discovery {
     link.send({ type: MessageType.PeerResponse, peers });
   }
 
-  /** Remember addresses from a PEER RESPONSE; dial at most half of `degree` of them. */
-  learn(peers: PeerAddress[]): void {
+  /** Ask `link` for addresses; its PEER RESPONSE is then read (once). */
+  request(link: Link): void {
+    if (link.send({ type: MessageType.PeerRequest, max: this.opts.config.peerSampleSize })) this.requested.add(link);
+  }
+
+  /**
+   * A PEER RESPONSE on an established link: read only in answer to our PEER REQUEST. The first
+   * `MAX_UNSOLICITED_RESPONSES` unsolicited ones are ignored and counted; one more closes the link.
+   */
+  onPeerResponse(link: Link, peers: PeerAddress[]): void {
+    if (this.requested.has(link)) {
+      this.requested.delete(link);
+      this.learn(peers, link.group);
+      return;
+    }
+    const n = (this.unsolicited.get(link) ?? 0) + 1;
+    this.unsolicited.set(link, n);
+    if (n > MAX_UNSOLICITED_RESPONSES) {
+      link.close(CloseReason.UnsolicitedResponse, `${n} PEER RESPONSEs without a PEER REQUEST`);
+      return;
+    }
+    this.opts.counters.drops.drop(
+      'peer-response-unsolicited',
+      { peer: link.key, addresses: peers.length },
+      'PEER RESPONSE without our PEER REQUEST ignored',
+    );
+  }
+
+  /** Remember addresses from a PEER RESPONSE told by `source`; dial at most half of `degree` of them. */
+  learn(peers: PeerAddress[], source: string): void {
     const { known, config, counters } = this.opts;
     let list = peers;
     if (list.length > MAX_ADDRESSES_PER_RESPONSE) {
@@ -111,7 +151,7 @@ export class Discovery {
     for (const p of list) {
       const key = formatPeerAddress(p);
       if (key === this.links.selfKey || p.port === 0) continue;
-      known.add(p);
+      known.add(p, source);
       if (this.links.canDial(key) && known.isAvailable(key)) fresh.set(key, p);
     }
     const budget = Math.min(Math.max(1, Math.floor(config.degree / 2)), this.links.room());
@@ -119,20 +159,35 @@ export class Discovery {
     for (const p of sample(this.opts.random, [...fresh.values()], budget)) this.links.connect(p);
   }
 
-  /** A newcomer joined somewhere: remember it, dial it if the view has room, pass the PUSH on. */
+  /**
+   * A newcomer joined somewhere: remember it, dial it if the view has room, pass the PUSH on with
+   * `min(ttl, p2p_ttl) - 1`. At most `pushesPerMinute` PUSHes a neighbour are read and
+   * `pushDialsPerMinute` of them dialled; the rest are dropped (counted), so one neighbour's
+   * flood neither reaches far nor crowds out the others' PUSHes.
+   */
   onPush(from: Link, ttl: number, address: PeerAddress): void {
+    const { config, counters } = this.opts;
     const key = formatPeerAddress(address);
     if (key === this.links.selfKey || address.port === 0) return;
-    this.opts.known.add(address);
-    if (this.links.room() > 0) this.links.connect(address);
-    else this.rememberFresh(address, key);
-    if (ttl <= 1 || this.pushSeen.has(key)) return;
-    if (!this.pushSeen.add(key)) {
-      this.opts.counters.drops.drop('push-seen-full', { peer: key }, 'PUSH suppression set full: PUSH not forwarded');
+    if (!this.pushRate.take(from)) {
+      counters.drops.drop('push-rate-limited', { from: from.key, peer: key }, 'too many PUSHes from one neighbour: dropped');
       return;
     }
-    for (const n of this.opts.view.list()) {
-      if (n !== from && n.key !== key) n.send({ type: MessageType.Push, ttl: ttl - 1, address });
+    this.opts.known.add(address, from.group);
+    if (this.links.room() > 0 && this.links.canDial(key)) {
+      if (this.pushDials.take(from)) this.links.connect(address);
+      else {
+        counters.drops.drop('push-dial-limited', { from: from.key, peer: key }, 'PUSHed newcomer not dialled: neighbour over its dial budget');
+        this.rememberFresh(address, key);
+      }
+    } else if (this.links.room() <= 0) this.rememberFresh(address, key);
+    const hops = Math.min(ttl, config.pushTtl);
+    if (hops <= 1 || this.pushSeen.has(key)) return;
+    if (this.pushSeen.addEvicting(key)) {
+      counters.drops.drop('push-seen-evicted', { peer: key }, 'PUSH suppression set full: forgot the oldest');
+    }
+    for (const n of this.opts.view.values()) {
+      if (n !== from && n.key !== key) n.send({ type: MessageType.Push, ttl: hops - 1, address });
     }
   }
 
@@ -230,7 +285,7 @@ export class Discovery {
    * random neighbour for addresses and dial one known address.
    */
   private maintain(): void {
-    const { view, config } = this.opts;
+    const { view } = this.opts;
     this.pushSeen.purge();
     const boot = this.bootstrapper();
     const bootLinked = boot !== undefined && view.has(formatPeerAddress(boot));
@@ -244,7 +299,8 @@ export class Discovery {
       return;
     }
     if (view.isFull) return;
-    view.sample(1)[0]?.send({ type: MessageType.PeerRequest, max: config.peerSampleSize });
+    const asked = view.sample(1)[0];
+    if (asked) this.request(asked);
     this.refill(1);
   }
 }

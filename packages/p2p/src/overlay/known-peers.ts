@@ -1,5 +1,5 @@
 import { formatPeerAddress, type PeerAddress } from '@gossip5/protocol';
-import { sample } from '../random.js';
+import { randomInt } from '../random.js';
 import type { Clock, RandomBytes } from '../types.js';
 
 /** A refused address cools down for at most 2^3 = 8 times `retryMs`. */
@@ -7,6 +7,8 @@ const MAX_REFUSAL_DOUBLINGS = 3;
 
 interface Entry {
   address: PeerAddress;
+  /** Network group of the neighbour that told us (or of the peer itself, once linked). */
+  source: string;
   failures: number;
   refusals: number;
   /** Not offered as a dial candidate before this clock time. */
@@ -16,8 +18,10 @@ interface Entry {
 export interface KnownPeersOptions {
   clock: Clock;
   random: RandomBytes;
-  /** Most addresses held; adding one more forgets the oldest. */
+  /** Most addresses held; adding one more forgets the oldest of the largest source bucket. */
   limit: number;
+  /** Most addresses one source may hold; more from it replace its own oldest. */
+  perSource: number;
   /** Cooldown after the first failed dial; doubles per further failure. */
   retryMs: number;
   /** Forget an address after this many failures in a row. */
@@ -31,9 +35,17 @@ export interface KnownPeersOptions {
  * from which the view draws replacements. A failed dial puts an address on a
  * doubling cooldown and repeated failures forget it; a refusal (a live node
  * with a full view) only cools it down.
+ *
+ * Addresses are bucketed by their source, the network group of the neighbour
+ * that told us (after Bitcoin Core's address manager): a source holds at most
+ * `perSource` of them, a full list forgets from the largest bucket, and `sample`
+ * draws a bucket first, then an address in it. However many addresses one
+ * source sends, it holds one bucket, and gets one bucket's share of the dials.
  */
 export class KnownPeers {
   private readonly entries = new Map<string, Entry>();
+  /** Addresses held per source (entries only: bounded by `limit`). */
+  private readonly perSource = new Map<string, number>();
 
   constructor(private readonly opts: KnownPeersOptions) {}
 
@@ -45,23 +57,50 @@ export class KnownPeers {
     return this.entries.has(key);
   }
 
-  /** Remember an address (no-op if known). Returns true if it was new. */
-  add(address: PeerAddress): boolean {
+  /** Remember an address told by `source` (no-op if known). Returns true if it was new. */
+  add(address: PeerAddress, source: string): boolean {
     const key = formatPeerAddress(address);
     if (this.entries.has(key)) return false;
     if (this.opts.limit <= 0) return false;
-    if (this.entries.size >= this.opts.limit) {
-      const oldest = this.entries.keys().next().value as string;
-      const evicted = this.entries.get(oldest)!;
-      this.entries.delete(oldest);
-      this.opts.onEvict?.(evicted.address);
+    if ((this.perSource.get(source) ?? 0) >= this.opts.perSource) {
+      this.forget(this.oldestOf(source)!, false);
+    } else if (this.entries.size >= this.opts.limit) {
+      this.forget(this.oldestOf(this.largestSource())!, true);
     }
-    this.entries.set(key, { address, failures: 0, refusals: 0, retryAt: 0 });
+    this.entries.set(key, { address, source, failures: 0, refusals: 0, retryAt: 0 });
+    this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1);
     return true;
   }
 
   remove(key: string): void {
+    const e = this.entries.get(key);
+    if (e) this.forget(key, false);
+  }
+
+  /** Sources holding addresses now. */
+  get sources(): number {
+    return this.perSource.size;
+  }
+
+  private forget(key: string, full: boolean): void {
+    const e = this.entries.get(key)!;
     this.entries.delete(key);
+    const n = (this.perSource.get(e.source) ?? 1) - 1;
+    if (n <= 0) this.perSource.delete(e.source);
+    else this.perSource.set(e.source, n);
+    if (full) this.opts.onEvict?.(e.address);
+  }
+
+  private oldestOf(source: string): string | undefined {
+    for (const [key, e] of this.entries) if (e.source === source) return key;
+    return undefined;
+  }
+
+  private largestSource(): string {
+    let best = '';
+    let most = -1;
+    for (const [source, n] of this.perSource) if (n > most) [best, most] = [source, n];
+    return best;
   }
 
   /** A dial to `key` failed: cool it down, or forget it after too many failures. */
@@ -70,7 +109,7 @@ export class KnownPeers {
     if (!e) return;
     e.failures++;
     if (e.failures >= this.opts.maxFailures) {
-      this.entries.delete(key);
+      this.forget(key, false);
       return;
     }
     e.retryAt = this.opts.clock.now() + this.opts.retryMs * 2 ** (e.failures - 1);
@@ -104,12 +143,34 @@ export class KnownPeers {
     return e !== undefined && e.retryAt <= this.opts.clock.now();
   }
 
-  /** Up to `n` random addresses not cooling down and accepted by `filter`. */
+  /**
+   * Up to `n` random addresses not cooling down and accepted by `filter`: each draw picks a
+   * random source bucket, then a random address in it.
+   */
   sample(n: number, filter: (key: string) => boolean = () => true): PeerAddress[] {
     const now = this.opts.clock.now();
-    const candidates: PeerAddress[] = [];
-    for (const [key, e] of this.entries) if (e.retryAt <= now && filter(key)) candidates.push(e.address);
-    return sample(this.opts.random, candidates, n);
+    const buckets = new Map<string, PeerAddress[]>();
+    for (const [key, e] of this.entries) {
+      if (e.retryAt > now || !filter(key)) continue;
+      let b = buckets.get(e.source);
+      if (!b) buckets.set(e.source, (b = []));
+      b.push(e.address);
+    }
+    const pools = [...buckets.values()];
+    const out: PeerAddress[] = [];
+    while (out.length < n && pools.length > 0) {
+      const i = randomInt(this.opts.random, pools.length);
+      const pool = pools[i]!;
+      const j = randomInt(this.opts.random, pool.length);
+      out.push(pool[j]!);
+      pool[j] = pool[pool.length - 1]!;
+      pool.pop();
+      if (pool.length === 0) {
+        pools[i] = pools[pools.length - 1]!;
+        pools.pop();
+      }
+    }
+    return out;
   }
 
   /** Every address, oldest first. */

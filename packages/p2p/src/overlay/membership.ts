@@ -91,7 +91,7 @@ export class Membership implements LinkPort {
       notification: (link, msg) => opts.onNotification(link, msg),
       ping: (link, msg) => opts.liveness.onPing(link, msg),
       peerRequest: (link, max) => this.discovery.onPeerRequest(link, max),
-      peerResponse: (_link, peers) => this.discovery.learn(peers),
+      peerResponse: (link, peers) => this.discovery.onPeerResponse(link, peers),
       push: (link, ttl, address) => this.discovery.onPush(link, ttl, address),
       lazyPush: (link, msg) => opts.onLazyPush(link, msg),
     };
@@ -332,7 +332,7 @@ export class Membership implements LinkPort {
       this.evict(decision.evict, link.peer!, CloseReason.Shuffled);
     }
     this.establish(link);
-    this.discovery.learn(peers);
+    this.discovery.learn(peers, link.group);
   }
 
   private establish(link: Link): void {
@@ -342,7 +342,7 @@ export class Membership implements LinkPort {
     link.state = 'established';
     counters.linksUp++;
     counters.handshakesOk++;
-    known.add(link.peer!);
+    known.add(link.peer!, link.group);
     known.markSucceeded(link.key!);
     liveness.track(link);
     link.logger.info({ peer: formatPeerAddress(link.peer!), neighbours: view.size }, 'neighbour up');

@@ -46,6 +46,23 @@ export class SeenCache<K> {
     return true;
   }
 
+  /**
+   * Remember `key` for ttlMs from now, forgetting the oldest id first when `limit` are held, so
+   * a flood of distinct keys cannot stop new ones from being remembered. Returns true when an id
+   * was forgotten early (for the caller to count).
+   */
+  addEvicting(key: K): boolean {
+    this.purge();
+    let forgot = false;
+    if (this.expiries.has(key)) this.expiries.delete(key);
+    else if (this.expiries.size >= this.opts.limit) {
+      this.expiries.delete(this.expiries.keys().next().value as K);
+      forgot = true;
+    }
+    this.expiries.set(key, this.opts.clock.now() + this.opts.ttlMs);
+    return forgot;
+  }
+
   /** Forget every expired id. */
   purge(): void {
     const now = this.opts.clock.now();

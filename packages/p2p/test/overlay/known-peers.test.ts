@@ -6,12 +6,13 @@ import { KnownPeers } from '../../src/overlay/known-peers.js';
 
 const addr = (port: number) => makePeerAddress('127.0.0.1', port);
 
-function make(limit = 10, clock = new FakeClock(0)) {
+function make(limit = 10, clock = new FakeClock(0), perSource = 1_000) {
   const evicted: PeerAddress[] = [];
   const known = new KnownPeers({
     clock,
     random: seededRandomBytes(7),
     limit,
+    perSource,
     retryMs: 100,
     maxFailures: 3,
     onEvict: (a) => evicted.push(a),
@@ -21,18 +22,18 @@ function make(limit = 10, clock = new FakeClock(0)) {
 
 test('holds at most `limit` addresses and forgets the oldest, telling onEvict', () => {
   const { known, evicted } = make(3);
-  for (let p = 1; p <= 5; p++) known.add(addr(p));
+  for (let p = 1; p <= 5; p++) known.add(addr(p), 'src');
   assert.is(known.size, 3);
   assert.equal(known.list(), [addr(3), addr(4), addr(5)]);
   assert.equal(evicted, [addr(1), addr(2)]);
-  assert.not.ok(known.add(addr(4)), 'adding a known address is a no-op');
+  assert.not.ok(known.add(addr(4), 'src'), 'adding a known address is a no-op');
 });
 
 test('a failed address cools down for a doubling time, and is forgotten after maxFailures', () => {
   const { known, clock } = make();
   const a = addr(1);
   const key = formatPeerAddress(a);
-  known.add(a);
+  known.add(a, 'src');
   known.markFailed(key);
   assert.not.ok(known.isAvailable(key));
   assert.equal(known.sample(5), []);
@@ -50,7 +51,7 @@ test('a failed address cools down for a doubling time, and is forgotten after ma
 test('success clears the failures', () => {
   const { known, clock } = make();
   const key = formatPeerAddress(addr(1));
-  known.add(addr(1));
+  known.add(addr(1), 'src');
   known.markFailed(key);
   known.markFailed(key);
   known.markSucceeded(key);
@@ -64,12 +65,33 @@ test('success clears the failures', () => {
 
 test('sample returns distinct available addresses accepted by the filter', () => {
   const { known } = make(100);
-  for (let p = 1; p <= 20; p++) known.add(addr(p));
+  for (let p = 1; p <= 20; p++) known.add(addr(p), 'src');
   const picked = known.sample(8, (k) => !k.endsWith(':1'));
   assert.is(picked.length, 8);
   assert.is(new Set(picked.map(formatPeerAddress)).size, 8);
   assert.not.ok(picked.some((a) => a.port === 1));
   assert.is(known.sample(50).length, 20);
+});
+
+test('one source holds at most perSource addresses: more from it replace its own oldest', () => {
+  const { known } = make(100, new FakeClock(0), 4);
+  for (let p = 1; p <= 3; p++) known.add(addr(p), 'honest');
+  for (let p = 100; p < 356; p++) known.add(addr(p), 'attacker');
+  assert.is(known.size, 3 + 4, 'the flood kept one bucket of 4');
+  for (let p = 1; p <= 3; p++) assert.ok(known.has(formatPeerAddress(addr(p))), 'honest addresses survive');
+  assert.is(known.sources, 2);
+});
+
+test('a full list forgets from the largest bucket, and sampling draws buckets evenly', () => {
+  const { known, evicted } = make(20, new FakeClock(0), 1_000);
+  for (let p = 1; p <= 4; p++) known.add(addr(p), `honest-${p}`);
+  for (let p = 100; p < 400; p++) known.add(addr(p), 'attacker');
+  assert.is(known.size, 20);
+  assert.ok(evicted.every((a) => a.port >= 100), 'only the largest bucket paid');
+  let honest = 0;
+  for (let i = 0; i < 200; i++) if (known.sample(1)[0]!.port < 100) honest++;
+  // 4 honest buckets of one and an attacker bucket of 16: uniform over addresses gives 4/20 honest, over buckets 4/5.
+  assert.ok(honest > 120, `${honest} of 200 draws honest`);
 });
 
 test.run();
