@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
+import { parseNetwork, POW_DIFFICULTY_RANGE } from '@gossip5/p2p';
 import { isProtocolError, makePeerAddress, splitHostPort } from '@gossip5/protocol';
 import ini from 'ini';
 import { ConfigError } from './errors.js';
@@ -42,6 +43,10 @@ export interface GossipConfig {
   maxModuleConnections: number;
   /** How often a full node tries one random known peer, so separate clusters merge (0 = never). */
   shuffleIntervalMs: number;
+  /** A peer's HELLO address must have the IP its connection comes from (`verify_peer_address`; off behind NAT). */
+  verifyPeerAddress: boolean;
+  /** Networks without per-group limits besides loopback (`exempt_networks`, comma list of a.b.c.d/n, v6/n). */
+  exemptNetworks: string[];
   /** One line per problem that does not stop the daemon (unknown key, wildcard p2p_address). */
   warnings: string[];
 }
@@ -84,7 +89,8 @@ export const CONFIG_LIMITS = {
   cache_size: { min: 1, max: 1_000_000 },
   degree: { min: 1, max: 1000 },
   p2p_ttl: { min: 0, max: 255 },
-  pow_difficulty: { min: 0, max: 32 },
+  // The one range the p2p package accepts and its dialers solve: a node is never configured unjoinable.
+  pow_difficulty: { min: POW_DIFFICULTY_RANGE.min, max: POW_DIFFICULTY_RANGE.max },
   max_api_connections: { min: 1, max: 100_000 },
   validation_timeout: { min: 0.001, max: 3600 },
   spread_suppression: { min: 0.001, max: 86_400 },
@@ -107,6 +113,8 @@ export const GOSSIP_KEYS = [
   'spread_suppression',
   'max_api_connections',
   'shuffle_interval',
+  'verify_peer_address',
+  'exempt_networks',
 ] as const;
 
 type GossipKey = (typeof GOSSIP_KEYS)[number];
@@ -262,6 +270,7 @@ class Reader {
 function freeze(config: GossipConfig): GossipConfig {
   for (const e of [config.bootstrapper, config.p2pAddress, config.apiAddress, config.metricsAddress]) if (e) Object.freeze(e);
   Object.freeze(config.warnings);
+  Object.freeze(config.exemptNetworks);
   return Object.freeze(config);
 }
 
@@ -308,6 +317,18 @@ export async function parseConfig(
   const validationTimeoutMs = r.seconds('validation_timeout', DEFAULT_VALIDATION_TIMEOUT_MS);
   const spreadSuppressionMs = r.seconds('spread_suppression', DEFAULT_SPREAD_SUPPRESSION_MS);
   const shuffleIntervalMs = r.seconds('shuffle_interval', DEFAULT_SHUFFLE_INTERVAL_MS);
+  const verifyPeerAddress = r.boolean('verify_peer_address', true);
+  const exemptNetworks = (r.text('exempt_networks', false) ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  for (const n of exemptNetworks) {
+    try {
+      parseNetwork(n);
+    } catch (err) {
+      r.fail('exempt_networks', err instanceof Error ? err.message : String(err));
+    }
+  }
   const p2pAddress = (await r.endpoint('p2p_address', true))!;
   const apiAddress = (await r.endpoint('api_address', true))!;
   let bootstrapper = await r.endpoint('bootstrapper', false);
@@ -350,6 +371,8 @@ export async function parseConfig(
     spreadSuppressionMs: overrides.spreadSuppressionMs ?? spreadSuppressionMs,
     maxModuleConnections,
     shuffleIntervalMs,
+    verifyPeerAddress,
+    exemptNetworks,
     warnings: r.warnings,
   });
 }

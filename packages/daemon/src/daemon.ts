@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { createApiServer, type ApiServer, type ApiStats } from '@gossip5/api';
-import { createP2PNode, type P2PNode, type P2PStats, type PowSolver, type RandomBytes, type Transport } from '@gossip5/p2p';
+import { createP2PNode, DEFAULT_EXEMPT_NETWORKS, type P2PNode, type P2PStats, type PowSolver, type RandomBytes, type Transport } from '@gossip5/p2p';
 import { formatPeerAddress } from '@gossip5/protocol';
 import { pino, type Logger } from 'pino';
 import { AnnounceFlow } from './announce-flow.js';
@@ -131,6 +131,8 @@ export class Daemon {
         relayUnsubscribed: config.relayUnsubscribed,
         lazyPush: config.lazyPush,
         shuffleIntervalMs: config.shuffleIntervalMs,
+        verifyPeerAddress: config.verifyPeerAddress,
+        exemptNetworks: [...DEFAULT_EXEMPT_NETWORKS, ...config.exemptNetworks],
       },
       {
         validator: this.bridge.validator,

@@ -116,6 +116,16 @@ test('every optional key set', async () => {
   assert.is(c.validationTimeoutMs, 2500);
   assert.is(c.spreadSuppressionMs, 60_000);
   assert.is(c.maxModuleConnections, 16);
+  assert.is(c.verifyPeerAddress, false);
+  assert.equal(c.exemptNetworks, ['10.0.0.0/8', 'fd00::/8']);
+});
+
+test('exempt_networks must be networks; verify_peer_address defaults to on', async () => {
+  await rejects(ini({ exempt_networks: '10.0.0.0/33' }), '[gossip] exempt_networks', /prefix/);
+  await rejects(ini({ exempt_networks: 'lan' }), '[gossip] exempt_networks', /not an IP network/);
+  const c = await parseConfig(ini({}), FILE, {}, fakeDns);
+  assert.is(c.verifyPeerAddress, true);
+  assert.equal(c.exemptNetworks, []);
 });
 
 test('-v and -s overrides win over the file', async () => {
@@ -308,7 +318,7 @@ test('numeric ranges', async () => {
   await rejects(ini({ degree: '0' }), '[gossip] degree', /from 1 to 1000, got "0"/);
   await rejects(ini({ degree: '1001' }), '[gossip] degree', /got "1001"/);
   await rejects(ini({ p2p_ttl: '256' }), '[gossip] p2p_ttl', /from 0 to 255, got "256"/);
-  await rejects(ini({ pow_difficulty: '33' }), '[gossip] pow_difficulty', /from 0 to 32/);
+  await rejects(ini({ pow_difficulty: '25' }), '[gossip] pow_difficulty', /from 0 to 24/);
   await rejects(ini({ max_api_connections: '0' }), '[gossip] max_api_connections', /from 1 to 100000/);
   await rejects(ini({ relay_unsubscribed: 'maybe' }), '[gossip] relay_unsubscribed', /must be true or false.*got "maybe"/);
 });

@@ -23,3 +23,4 @@ export * from './constants.js';
 export { tcpTransport } from './transport/tcp.js';
 export { MemoryNetwork, MEMORY_RECEIVE_BUFFER_BYTES, type MemoryNetworkOptions } from './transport/memory.js';
 export type { Connection, Dial, DialFailure, Listener, Transport } from './transport/types.js';
+export { DEFAULT_EXEMPT_NETWORKS, parseNetwork } from './net-group.js';

@@ -21,8 +21,16 @@ export interface Clock {
 /** Random bytes source, injected so nonces, ids and sampling can be seeded in tests. */
 export type RandomBytes = (n: number) => Uint8Array;
 
-/** Finds a proof-of-work solution (8 bytes) for a VERIFICATION REQUEST. */
-export type PowSolver = (nonce: Uint8Array, address: PeerAddress, difficulty: number) => Promise<Uint8Array>;
+/**
+ * Finds a proof-of-work solution (8 bytes) for a VERIFICATION REQUEST. `signal` aborts when the
+ * handshake that asked ends (timeout, close): the solver should then drop the job and reject.
+ */
+export type PowSolver = (
+  nonce: Uint8Array,
+  address: PeerAddress,
+  difficulty: number,
+  signal?: AbortSignal,
+) => Promise<Uint8Array>;
 
 /** One item spread over the network. */
 export interface GossipItem {

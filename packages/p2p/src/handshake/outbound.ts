@@ -26,6 +26,8 @@ type Step = 'await-request' | 'solving' | 'await-response' | 'done';
 export class OutboundHandshake {
   private step: Step = 'await-request';
   private timer: unknown;
+  /** Aborts the solver's job once this handshake ends, however it ends. */
+  private readonly job = new AbortController();
 
   constructor(
     private readonly link: Link,
@@ -63,7 +65,7 @@ export class OutboundHandshake {
       this.step = 'solving';
       this.link.flags = (msg.flags ?? 0) & this.ctx.flags;
       const nonce = msg.nonce.slice();
-      this.ctx.solver(nonce, this.ctx.self, msg.difficulty).then(
+      this.ctx.solver(nonce, this.ctx.self, msg.difficulty, this.job.signal).then(
         (solution) => {
           if (this.step !== 'solving' || this.link.state === 'closed') return;
           this.step = 'await-response';
@@ -93,5 +95,6 @@ export class OutboundHandshake {
     if (this.step === 'done') return;
     this.step = 'done';
     this.ctx.clock.clearTimeout(this.timer);
+    this.job.abort();
   }
 }

@@ -4,7 +4,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PeerAddress } from '@gossip5/protocol';
-import { POW_ATTEMPTS_FACTOR } from '../constants.js';
+import { POW_ATTEMPTS_FACTOR, POW_SOLVER_QUEUE_LIMIT } from '../constants.js';
 import { P2PError, P2PErrorCode } from '../errors.js';
 
 /**
@@ -44,7 +44,13 @@ export function protocolUrl(): string {
   return pathToFileURL(resolvePath(dirname(manifestPath), entry)).href;
 }
 
-interface Pending {
+interface Job {
+  id: number;
+  nonce: Uint8Array;
+  address: PeerAddress;
+  difficulty: number;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
   resolve(solution: Uint8Array): void;
   reject(err: Error): void;
 }
@@ -55,35 +61,52 @@ export function attemptBudget(difficulty: number): number {
 }
 
 /**
- * One long-lived worker thread that solves proofs of work, one at a time, so
- * the event loop serving links never hashes. Started on first use, unref'd,
- * restarted if it dies, terminated by `close()`.
+ * One long-lived worker thread that solves proofs of work, one at a time, so the event loop serving
+ * links never hashes. Jobs wait in a queue of at most `limit` (the one being solved included): a job
+ * that does not fit fails at once. A job whose signal aborts leaves the queue; if it is the one being
+ * solved, the worker is terminated (hashing cannot be interrupted otherwise) and the next job starts
+ * on a fresh one. So hostile listeners asking for hard work cannot keep honest joins waiting once
+ * their handshakes have timed out. Started on first use, unref'd, restarted if it dies, terminated
+ * by `close()`.
  */
 export class PowWorker {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly queue: Job[] = [];
+  private running: Job | undefined;
   private closed = false;
+  /** Jobs dropped because their handshake ended, and workers terminated for it (for tests and stats). */
+  cancelled = 0;
+  terminations = 0;
 
-  solve = (nonce: Uint8Array, address: PeerAddress, difficulty: number): Promise<Uint8Array> => {
+  constructor(private readonly limit = POW_SOLVER_QUEUE_LIMIT) {}
+
+  solve = (nonce: Uint8Array, address: PeerAddress, difficulty: number, signal?: AbortSignal): Promise<Uint8Array> => {
     if (this.closed) return Promise.reject(new P2PError(P2PErrorCode.PowFailed, 'solver closed'));
-    const worker = this.ensure();
-    const id = this.nextId++;
+    if (signal?.aborted) return Promise.reject(new P2PError(P2PErrorCode.PowFailed, 'handshake ended'));
+    if (this.busy >= this.limit) {
+      return Promise.reject(new P2PError(P2PErrorCode.PowFailed, `solver queue full (${this.limit} jobs)`));
+    }
     return new Promise<Uint8Array>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({
-        id,
+      const job: Job = {
+        id: this.nextId++,
         nonce,
-        address: { family: address.family, host: address.host, port: address.port },
+        address: { family: address.family, host: address.host, port: address.port } as PeerAddress,
         difficulty,
-        maxAttempts: attemptBudget(difficulty),
-      });
+        signal,
+        onAbort: () => this.abort(job),
+        resolve,
+        reject,
+      };
+      signal?.addEventListener('abort', job.onAbort, { once: true });
+      this.queue.push(job);
+      this.pump();
     });
   };
 
-  /** Solutions still awaited. */
+  /** Jobs waiting or being solved. */
   get busy(): number {
-    return this.pending.size;
+    return this.queue.length + (this.running ? 1 : 0);
   }
 
   async close(): Promise<void> {
@@ -94,24 +117,63 @@ export class PowWorker {
     if (w) await w.terminate();
   }
 
+  private pump(): void {
+    if (this.running || this.closed) return;
+    const job = this.queue.shift();
+    if (!job) return;
+    this.running = job;
+    this.ensure().postMessage({
+      id: job.id,
+      nonce: job.nonce,
+      address: job.address,
+      difficulty: job.difficulty,
+      maxAttempts: attemptBudget(job.difficulty),
+    });
+  }
+
+  private settle(job: Job): void {
+    job.signal?.removeEventListener('abort', job.onAbort);
+    if (this.running === job) this.running = undefined;
+  }
+
+  private abort(job: Job): void {
+    this.cancelled++;
+    if (this.running === job) {
+      this.settle(job);
+      const w = this.worker;
+      this.worker = undefined;
+      this.terminations++;
+      void w?.terminate();
+    } else {
+      const i = this.queue.indexOf(job);
+      if (i < 0) return;
+      this.queue.splice(i, 1);
+      this.settle(job);
+    }
+    job.reject(new P2PError(P2PErrorCode.PowFailed, 'handshake ended'));
+    this.pump();
+  }
+
   private ensure(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(workerSource(protocolUrl()), { eval: true });
     worker.unref();
     worker.on('message', (m: { id?: number; solution?: Uint8Array; error?: string }) => {
-      if (m.id === undefined) return;
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (m.solution) p.resolve(new Uint8Array(m.solution));
-      else p.reject(new P2PError(P2PErrorCode.PowFailed, m.error ?? 'no solution within the attempt budget'));
+      const job = this.running;
+      if (m.id === undefined || !job || job.id !== m.id) return;
+      this.settle(job);
+      if (m.solution) job.resolve(new Uint8Array(m.solution));
+      else job.reject(new P2PError(P2PErrorCode.PowFailed, m.error ?? 'no solution within the attempt budget'));
+      this.pump();
     });
     worker.on('error', (err) => {
-      if (this.worker === worker) this.worker = undefined;
+      if (this.worker !== worker) return;
+      this.worker = undefined;
       this.failAll(`solver worker failed: ${err.message}`);
     });
     worker.on('exit', () => {
-      if (this.worker === worker) this.worker = undefined;
+      if (this.worker !== worker) return;
+      this.worker = undefined;
       this.failAll('solver worker exited');
     });
     this.worker = worker;
@@ -119,7 +181,10 @@ export class PowWorker {
   }
 
   private failAll(reason: string): void {
-    for (const p of this.pending.values()) p.reject(new P2PError(P2PErrorCode.PowFailed, reason));
-    this.pending.clear();
+    const jobs = [...(this.running ? [this.running] : []), ...this.queue.splice(0)];
+    for (const job of jobs) {
+      this.settle(job);
+      job.reject(new P2PError(P2PErrorCode.PowFailed, reason));
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { makePeerAddress, type PeerAddress } from '@gossip5/protocol';
 import { FakeClock, FakePeer, seededRandomBytes, waitFor } from '@gossip5/testkit';
-import type { P2PInit } from '../../src/types.js';
+import type { P2PComponents, P2PInit } from '../../src/types.js';
 import { startNode, type TestNode } from '../helpers.js';
 
 /**
@@ -8,11 +8,15 @@ import { startNode, type TestNode } from '../helpers.js';
  * no bootstrapper, and only 127.0.0.1 exempt from the group limits, so fakes dialling from other
  * loopback IPs (127.0.66.x is group 127.0.66.0/24) play hostile machines.
  */
-export async function target(init: Partial<P2PInit> = {}, seed = 7): Promise<TestNode & { clock: FakeClock }> {
+export async function target(
+  init: Partial<P2PInit> = {},
+  seed = 7,
+  components: Partial<P2PComponents> = {},
+): Promise<TestNode & { clock: FakeClock }> {
   const clock = new FakeClock();
   const t = await startNode(
     { exemptNetworks: ['127.0.0.1/32'], shuffleIntervalMs: 0, ...init },
-    { clock, randomBytes: seededRandomBytes(seed) },
+    { clock, randomBytes: seededRandomBytes(seed), ...components },
   );
   return { ...t, clock };
 }
