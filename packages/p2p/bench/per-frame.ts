@@ -68,6 +68,8 @@ function node(lazy: boolean) {
     validator: { validate: () => Promise.resolve('valid') },
     counters,
     logger: silentLogger,
+    // The default: each new item's id is hashed once (SHA-256 of 64 B) to know whether it is content-derived.
+    contentIds: true,
     seen,
     knowledge,
     lazy: lp,

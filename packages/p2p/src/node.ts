@@ -118,6 +118,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       knowledge: this.kb,
       lazy: this.lazy,
       relayUnsubscribed: config.relayUnsubscribed,
+      contentIds: config.contentIds,
       maxPendingValidations: config.maxPendingValidations,
       neighbours: () => this.view.values(),
       // The backlog's fair share per link: with lazy push, items come whole over the tree's links
@@ -138,7 +139,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       known: this.known,
       liveness: this.liveness,
       onNotification: (link, msg) => this.spreader.onNotification(link, msg),
-      helloFlags: config.lazyPush ? HelloFlag.LazyPush : 0,
+      helloFlags: (config.lazyPush ? HelloFlag.LazyPush : 0) | (config.contentIds ? HelloFlag.ContentIds : 0),
       onLazyPush: (link, msg) => {
         if (this.lazy) this.lazy.onMessage(link, msg);
         else link.close(CloseReason.UnexpectedMessage, `type ${msg.type}: lazy push is off here`);

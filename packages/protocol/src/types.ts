@@ -24,6 +24,11 @@ export const MessageType = {
 export const HelloFlag = {
   /** Bit 0: lazy push (IHAVE 512, GRAFT 513, PRUNE 514). */
   LazyPush: 0x01,
+  /**
+   * Bit 1: content-derived message ids: every PEER NOTIFICATION's id is the first 8 bytes of
+   * SHA-256(data_type u16 big-endian || data); a receiver closes a link whose ids do not match.
+   */
+  ContentIds: 0x02,
 } as const;
 
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];

@@ -2,11 +2,13 @@ import { encodeMessage, MAX_ITEM_DATA, MessageType, type PeerNotification } from
 import type { Counters } from '../counters.js';
 import { P2PError, P2PErrorCode } from '../errors.js';
 import { randomU64 } from '../random.js';
+import { CloseReason } from '../transport/close-reason.js';
 import type { Link } from '../transport/link.js';
 import type { GossipItem, Logger, RandomBytes, ReceivedItem, Validator, Verdict } from '../types.js';
 import { ValidationBacklog } from './backlog.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import type { LazyPush } from './lazy-push.js';
+import { contentId, HELLO_FLAG_CONTENT_IDS } from './content-id.js';
 import type { SeenIds } from './seen-ids.js';
 
 export interface SpreaderOptions {
@@ -19,6 +21,8 @@ export interface SpreaderOptions {
   /** Plumtree on links that negotiated it; undefined (lazy_push = off): eager push to every link. */
   lazy: LazyPush | undefined;
   relayUnsubscribed: boolean;
+  /** Originate with content-derived ids, and check them on links that negotiated HELLO bit 1. */
+  contentIds: boolean;
   maxPendingValidations: number;
   /** Established neighbours at the time of the call (iterated once per item: not a copy). */
   neighbours(): Iterable<Link>;
@@ -55,13 +59,23 @@ export class Spreader {
     if (this.stopped) throw new P2PError(P2PErrorCode.BadState, 'originate() after stop()');
     checkItem(input);
     const { seen, counters } = this.opts;
-    let messageId = randomU64(this.opts.random);
-    while (seen.has(messageId)) messageId = randomU64(this.opts.random);
+    let messageId: bigint;
+    if (this.opts.contentIds) {
+      // The item is its content: the same data type and data within -s is the same item.
+      messageId = contentId(input.dataType, input.data);
+      if (seen.has(messageId)) {
+        counters.itemsDuplicate++;
+        return messageId;
+      }
+    } else {
+      messageId = randomU64(this.opts.random);
+      while (seen.has(messageId)) messageId = randomU64(this.opts.random);
+    }
     this.countForgotten(seen.addNew(messageId));
     const item: GossipItem = { messageId, ttl: input.ttl, dataType: input.dataType, data: input.data.slice() };
     this.opts.knowledge.add(item, item.ttl);
     counters.itemsOriginated++;
-    this.send(item, item.ttl, undefined);
+    this.send(item, item.ttl, undefined, this.opts.contentIds);
     return messageId;
   }
 
@@ -73,6 +87,12 @@ export class Spreader {
       counters.itemsDuplicate++;
       // Only copies of tree-spread (ttl 0) items shape the tree; ttl-limited ones are flooded.
       if (msg.ttl === 0) lazy?.duplicateFrom(from);
+      return;
+    }
+    // Checked before the id is marked seen, so a forgery cannot shadow the real item.
+    const derived = this.opts.contentIds && contentId(msg.dataType, msg.data) === msg.messageId;
+    if (!derived && (from.flags & HELLO_FLAG_CONTENT_IDS) !== 0) {
+      from.close(CloseReason.ForgedMessageId, `id ${hex(msg.messageId)} is not derived from the content`);
       return;
     }
     if (!this.backlog.hasRoom()) {
@@ -104,10 +124,10 @@ export class Spreader {
       verdict = Promise.reject(err);
     }
     verdict.then(
-      (v) => this.decided(from, item, v),
+      (v) => this.decided(from, item, v, derived),
       (err: unknown) => {
         this.opts.logger.warn({ err, messageId: hex(item.messageId) }, 'validator failed: item treated as invalid');
-        this.decided(from, item, 'invalid');
+        this.decided(from, item, 'invalid', derived);
       },
     );
   }
@@ -119,7 +139,7 @@ export class Spreader {
     this.opts.counters.drops.drop('seen-evicted-early', { limit: 'seenLimit' }, msg, n);
   }
 
-  private decided(from: Link, item: ReceivedItem, verdict: Verdict): void {
+  private decided(from: Link, item: ReceivedItem, verdict: Verdict, derived: boolean): void {
     this.backlog.release(from);
     const { counters } = this.opts;
     if (this.stopped) {
@@ -151,15 +171,17 @@ export class Spreader {
       counters.itemsTtlExpired++;
       return;
     }
-    if (this.send(item, ttl, item.from) > 0) counters.itemsForwarded++;
+    if (this.send(item, ttl, item.from, derived) > 0) counters.itemsForwarded++;
     else counters.itemsNoOtherNeighbour++;
   }
 
   /**
    * Send to every neighbour except `exceptKey`, whole to eager and plain ones, as an id to lazy
-   * ones; returns how many got it either way. The frame is encoded once, if at all.
+   * ones; returns how many got it either way. The frame is encoded once, if at all. An item whose id
+   * is not `derived` from its content (a plain peer originated it) never goes over a content-id link,
+   * whole or announced, where it would be taken for a forgery.
    */
-  private send(item: GossipItem, ttl: number, exceptKey: string | undefined): number {
+  private send(item: GossipItem, ttl: number, exceptKey: string | undefined, derived: boolean): number {
     const msg: PeerNotification = {
       type: MessageType.PeerNotification,
       ttl,
@@ -174,6 +196,7 @@ export class Spreader {
     const lazy = ttl === 0 ? this.opts.lazy : undefined;
     for (const link of this.opts.neighbours()) {
       if (link.key === exceptKey) continue;
+      if (!derived && (link.flags & HELLO_FLAG_CONTENT_IDS) !== 0) continue;
       if (lazy !== undefined && lazy.isLazy(link)) {
         lazy.announce(link, item.messageId, ttl);
         sent++;

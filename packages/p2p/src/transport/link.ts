@@ -45,6 +45,11 @@ export class Link {
   group = '';
   /** Whether `group` is subject to the per-group limits (not an exempt network). */
   groupLimited = false;
+  /**
+   * Capability bits (HelloFlag) both ends set in the handshake: this node's own bits AND the
+   * peer's, set by the handshake before the link is established. 0 for a plain peer.
+   */
+  flags = 0;
   /** Items first received on this link and accepted: the eviction policy protects useful links. */
   firstItems = 0;
   state: LinkState = 'handshaking';
@@ -54,11 +59,6 @@ export class Link {
   key: string | undefined;
   /** Clock time the link was established. */
   since = 0;
-  /**
-   * Capability bits (HelloFlag) both ends set in the handshake: this node's own bits AND the
-   * peer's, set by the handshake before the link is established. 0 for a plain peer.
-   */
-  flags = 0;
   /** PEER NOTIFICATIONs received on and sent over this link (for status pages). */
   itemsIn = 0;
   itemsOut = 0;

@@ -71,6 +71,7 @@ test('a neighbour that stops reading is dropped once its send queue is full', as
       fake.pause();
       const data = new Uint8Array(60_000);
       for (let i = 0; i < 2_000 && t.node.neighbours().length > 0; i++) {
+        new DataView(data.buffer).setUint32(0, i); // distinct items: an item's id is its content
         t.node.originate({ ttl: 0, dataType: 1, data });
         await new Promise((r) => setImmediate(r));
       }
