@@ -137,12 +137,17 @@ function spreadingSuite(kind: 'tcp' | 'memory'): void {
     const id = net.nodes[origin]!.originate({ ttl: 2, dataType: 102, data: new Uint8Array([2]) });
     await until(() => direct.every((i) => holders(id).has(i)) && quiet(), { what: 'two hops to get it' });
     const ttlAt = new Map([...holders(id).keys()].map((i) => [i, received[i]!.find((x) => x.messageId === id)!.ttl]));
-    for (const i of direct) assert.is(ttlAt.get(i), 2, `neighbour ${i} got it straight from the origin`);
+    // Over the memory transport each pair of hosts has its own delay (1 to 20 ms), so a two-hop path
+    // may beat the direct link: such a neighbour's first copy has ttl 1. Over TCP on loopback it never does.
+    const viaTwoHops = direct.filter((i) => ttlAt.get(i) !== 2);
+    if (!memory) assert.equal(viaTwoHops, [], 'every direct neighbour got it straight from the origin');
+    for (const i of viaTwoHops) assert.is(ttlAt.get(i), 1, `neighbour ${i} got it over two hops`);
+    assert.ok(viaTwoHops.length < direct.length, 'some direct neighbour got it straight from the origin');
     const second = [...ttlAt].filter(([i]) => !direct.includes(i));
     assert.ok(second.length > 0, 'some node two hops away got it');
     for (const [i, ttl] of second) assert.is(ttl, 1, `node ${i} got it over two hops`);
     // Copies with ttl 1 end where they arrive.
-    assert.is(sum((i) => net.nodes[i]!.stats().itemsTtlExpired) - expiredBefore, second.length);
+    assert.is(sum((i) => net.nodes[i]!.stats().itemsTtlExpired) - expiredBefore, second.length + viaTwoHops.length);
   });
 
   s('an invalid verdict stops the item at that node (it is still seen)', async () => {
