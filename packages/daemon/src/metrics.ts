@@ -48,6 +48,7 @@ export function createMetrics(source: MetricsSource, own: Metric[] = []): Regist
 
   counter('gossip5_p2p_items_total', 'Items by outcome (network items and originated ones).', ['outcome'], ({ p2p: p }) => [
     [{ outcome: 'originated' }, p.itemsOriginated],
+    [{ outcome: 'originated_duplicate' }, p.itemsOriginatedDuplicate],
     [{ outcome: 'received' }, p.itemsReceived],
     [{ outcome: 'duplicate' }, p.itemsDuplicate],
     [{ outcome: 'forwarded' }, p.itemsForwarded],

@@ -75,6 +75,7 @@ export class Counters {
   /** PEER NOTIFICATIONs handed to the spreader (from established links). */
   notificationsIn = 0;
   itemsUndecidedAtStop = 0;
+  itemsOriginatedDuplicate = 0;
   /** Messages by type (index = type - 500), counted per frame: names are attached only in `stats()`. */
   private readonly sentByType = new Array<number>(TYPE_SLOTS).fill(0);
   private readonly receivedByType = new Array<number>(TYPE_SLOTS).fill(0);

@@ -262,6 +262,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       itemsTtlExpired: c.itemsTtlExpired,
       itemsNoOtherNeighbour: c.itemsNoOtherNeighbour,
       itemsUndecidedAtStop: c.itemsUndecidedAtStop,
+      itemsOriginatedDuplicate: c.itemsOriginatedDuplicate,
       notificationsIn: c.notificationsIn,
       messagesSent: { ...c.messagesSent },
       messagesReceived: { ...c.messagesReceived },

@@ -237,9 +237,15 @@ export interface P2PStats {
   /** Items whose verdict came after stop(). */
   itemsUndecidedAtStop: number;
   /**
+   * originate() calls whose content (data type and data) was already spread within -s: with
+   * content-derived ids that is the same item, not sent again. `itemsOriginated +
+   * itemsOriginatedDuplicate` = originate() calls that did not throw.
+   */
+  itemsOriginatedDuplicate: number;
+  /**
    * PEER NOTIFICATIONs from established neighbours. The accounting identity, kept by construction
    * and asserted by the tests: every one ends in exactly one outcome.
-   * `notificationsIn = itemsDuplicate + drops['validation-backlog-full'] + itemsReceived`, and
+   * `notificationsIn = itemsDuplicate + drops['validation-backlog-full'] + drops['forged-message-id'] + itemsReceived`, and
    * `itemsReceived = pendingValidations + itemsForwarded + itemsNoOtherNeighbour + itemsStoppedInvalid
    *  + itemsStoppedUnsubscribed + itemsTtlExpired + itemsUndecidedAtStop`.
    */

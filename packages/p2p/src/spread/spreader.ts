@@ -64,7 +64,7 @@ export class Spreader {
       // The item is its content: the same data type and data within -s is the same item.
       messageId = contentId(input.dataType, input.data);
       if (seen.has(messageId)) {
-        counters.itemsDuplicate++;
+        counters.itemsOriginatedDuplicate++;
         return messageId;
       }
     } else {
@@ -92,6 +92,8 @@ export class Spreader {
     // Checked before the id is marked seen, so a forgery cannot shadow the real item.
     const derived = this.opts.contentIds && contentId(msg.dataType, msg.data) === msg.messageId;
     if (!derived && (from.flags & HELLO_FLAG_CONTENT_IDS) !== 0) {
+      const warn = 'PEER NOTIFICATION whose id is not derived from its content: link closed';
+      counters.drops.drop(CloseReason.ForgedMessageId, { from: from.key, messageId: hex(msg.messageId) }, warn);
       from.close(CloseReason.ForgedMessageId, `id ${hex(msg.messageId)} is not derived from the content`);
       return;
     }

@@ -83,9 +83,10 @@ const realId = contentId(7, real);
 test('row 8: garbage under a real item’s id from a content-id link closes it, and the real item still passes', async () => {
   const forger = link('forger', HELLO_FLAG_CONTENT_IDS);
   const honest = link('honest', HELLO_FLAG_CONTENT_IDS);
-  const { spreader, accepted } = setup([forger, honest]);
+  const { spreader, accepted, counters } = setup([forger, honest]);
   spreader.onNotification(forger as unknown as Link, note(realId, Uint8Array.of(6, 6, 6)));
   assert.is(forger.closed, 'forged-message-id');
+  assert.is(counters.drops.counts['forged-message-id'], 1, 'counted, so every notification has one outcome');
   assert.is(accepted.length, 0, 'the forgery was not taken, its id not marked seen');
   spreader.onNotification(honest as unknown as Link, note(realId, real));
   assert.is(honest.closed, undefined);
@@ -122,7 +123,8 @@ test('origination with content ids: the id is the first 8 bytes of SHA-256(data 
   assert.is(id, 0xa040461523bdf4a8n, 'SHA-256(00 07 01 02 03), first 8 bytes, big-endian');
   assert.is(spreader.originate({ ttl: 3, dataType: 7, data: real }), realId);
   assert.is(out.frames, 1);
-  assert.is(counters.itemsDuplicate, 1);
+  assert.is(counters.itemsOriginatedDuplicate, 1);
+  assert.is(counters.itemsOriginated, 1);
   const { spreader: random } = setup([link('x', 0)], false);
   assert.is.not(random.originate({ ttl: 3, dataType: 7, data: real }), realId);
 });
