@@ -2,8 +2,8 @@
  * Attack table row 8 (issue 11): a neighbour that saw item X first sends garbage under X's id.
  * Links that negotiated HELLO bit 1 carry content-derived ids, checked before the id is marked seen.
  */
-import { MessageType, type PeerNotification } from '@gossip5/protocol';
-import { FakeClock, RecordingLogger, seededRandomBytes } from '@gossip5/testkit';
+import { HelloFlag, makePeerAddress, MessageType, type PeerNotification } from '@gossip5/protocol';
+import { FakeClock, FakePeer, RecordingLogger, seededRandomBytes } from '@gossip5/testkit';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Counters } from '../../src/counters.js';
@@ -13,6 +13,7 @@ import { SeenIds } from '../../src/spread/seen-ids.js';
 import { Spreader } from '../../src/spread/spreader.js';
 import type { Link } from '../../src/transport/link.js';
 import type { ReceivedItem } from '../../src/types.js';
+import { target, until } from './helpers.js';
 
 interface FakeLink {
   key: string;
@@ -127,6 +128,32 @@ test('origination with content ids: the id is the first 8 bytes of SHA-256(data 
   assert.is(counters.itemsOriginated, 1);
   const { spreader: random } = setup([link('x', 0)], false);
   assert.is.not(random.originate({ ttl: 3, dataType: 7, data: real }), realId);
+});
+
+test('row 8, real node: bit 1 is negotiated in the handshake; a forged id from such a peer closes its link, a plain peer is unaffected', async () => {
+  const t = await target({ degree: 8 });
+  const items: bigint[] = [];
+  t.node.on('item', (i) => items.push(i.messageId));
+  try {
+    const strict = await FakePeer.connect(t.address, { address: makePeerAddress('127.0.0.1', 40300), flags: HelloFlag.ContentIds });
+    const request = await strict.hello();
+    assert.is((request.flags ?? 0) & HelloFlag.ContentIds, HelloFlag.ContentIds, 'the node offers bit 1');
+    strict.respond(request);
+    await strict.next(MessageType.PeerResponse);
+    const plain = await FakePeer.connect(t.address, { address: makePeerAddress('127.0.0.1', 40301) });
+    await plain.handshake();
+    plain.send(note(0x77n, Uint8Array.of(1)));
+    await until('the plain item is taken', () => items.includes(0x77n));
+    strict.send(note(realId, Uint8Array.of(6, 6, 6)));
+    await strict.closedByRemote();
+    assert.is(t.node.stats().linksDownByReason['forged-message-id'], 1);
+    assert.not.ok(items.includes(realId), 'the forgery was not taken');
+    plain.send(note(realId, real));
+    await until('the real item still passes', () => items.includes(realId));
+    plain.close();
+  } finally {
+    await t.node.stop();
+  }
 });
 
 test.run();
