@@ -49,7 +49,7 @@ test('p2p harness: with zero random bytes a peer that knows the nonce gets linke
   const h = await startP2PHarness((n) => new Uint8Array(n));
   try {
     const address = { family: 4 as const, host: '127.0.0.9', port: 6001 };
-    const sock = new MemorySocket(5555);
+    const sock = new MemorySocket(5555, address.host);
     h.accept(sock);
     sock.feed(encodeMessage({ type: MessageType.Hello, version: 1, address }));
     const nonce = new Uint8Array(NONCE_SIZE);

@@ -25,7 +25,8 @@ export function p2pHandshakeTarget(): FuzzTarget {
       h = await startP2PHarness((n) => new Uint8Array(n));
     },
     async run(data) {
-      const sock = new MemorySocket(20_000 + (inputs++ % 40_000));
+      // From the host the seeds' HELLO claims (127.0.0.9), so a seed can pass the source-address check.
+      const sock = new MemorySocket(20_000 + (inputs++ % 40_000), '127.0.0.9');
       h.accept(sock);
       const { chunks } = splitInput(data);
       for (const c of chunks) {
