@@ -1,0 +1,112 @@
+import type { P2PInit } from '@gossip5/p2p';
+import type { LatencyModel } from './latency.js';
+
+/** What happens around the publishing. */
+export type Scenario =
+  | { kind: 'steady' }
+  /** `percent` of the nodes crash silently at once after the overlay formed; publishing starts `repairMs` later. */
+  | { kind: 'crash'; percent: number }
+  /** Nodes join and leave (Poisson, rates per second) while items are published. */
+  | { kind: 'churn'; joinPerS: number; leavePerS: number; leave: 'crash' | 'stop' }
+  /** The bootstrapper crashes silently after the overlay formed; publishing starts `repairMs` later. */
+  | { kind: 'bootstrapper-death' };
+
+export interface SimOptions {
+  nodes: number;
+  items: number;
+  seed: number;
+  scenario: Scenario;
+  /** Items published per second of virtual time, each from a random live node. */
+  publishPerS: number;
+  /** Data bytes of each item (at least 4: the item index rides in them). */
+  itemBytes: number;
+  /** Nodes joining per second of virtual time while the network is built. */
+  joinPerS: number;
+  latency: LatencyModel;
+  /** Chance 0..1 that a chunk is lost once and retransmitted 200 ms late (MemoryNetwork's loss model). */
+  loss: number;
+  /** Overrides of the per-node P2PInit (`--set key=value`), on top of SIM_NODE_DEFAULTS. */
+  init: Partial<P2PInit> & Record<string, unknown>;
+  /** Longest wait, after the last join, for the overlay to be one connected graph. */
+  formLimitMs: number;
+  /** Crash scenarios: virtual time between the crash and the first publish. */
+  repairMs: number;
+  /** Longest wait after the last publish for deliveries. */
+  drainMs: number;
+  /** Called now and then (wall clock) with how far the run is. */
+  onProgress?: ((p: Progress) => void) | undefined;
+}
+
+export interface Progress {
+  phase: 'join' | 'form' | 'repair' | 'publish' | 'drain';
+  done: number;
+  total: number;
+  virtualMs: number;
+}
+
+/**
+ * P2PInit of every simulated node unless `--set` says otherwise: the daemon's defaults (peer.ini's
+ * degree 8, its intervals and timeouts) except for what keeps 10 000+ nodes in one process small
+ * and cheap. Each is a named limit in the engine; the simulator only picks smaller values:
+ * - powDifficulty 4: the proof of work runs for real, inline, at 16 expected hashes (the daemon asks 18 bits).
+ * - pushTtl 3 (daemon: 5): with degree 8 a PUSH of ttl 5 reaches everyone, so each join would cost
+ *   ~N x degree frames; 3 keeps a join at a few thousand.
+ * - cacheSize 16, knownPeersLimit 64, pushSeenLimit 512: per-node memory.
+ */
+export const SIM_NODE_DEFAULTS: Omit<P2PInit, 'host' | 'bootstrapper'> = {
+  port: 6000,
+  degree: 8,
+  cacheSize: 16,
+  pushTtl: 3,
+  seenTtlMs: 300_000,
+  powDifficulty: 4,
+  knownPeersLimit: 64,
+  pushSeenLimit: 512,
+};
+
+export const SIM_DEFAULTS: Omit<SimOptions, 'nodes' | 'items' | 'seed'> = {
+  scenario: { kind: 'steady' },
+  publishPerS: 10,
+  itemBytes: 256,
+  joinPerS: 50,
+  latency: { kind: 'uniform', minMs: 10, maxMs: 100 },
+  loss: 0,
+  init: {},
+  formLimitMs: 120_000,
+  repairMs: 5_000,
+  drainMs: 30_000,
+};
+
+/** `steady`, `crash:P`, `churn[:JOIN:LEAVE[:stop]]` (per second; default 0.5 % of the nodes each), `bootstrapper-death`. */
+export function parseScenario(text: string, nodes: number): Scenario {
+  const [kind, ...rest] = text.split(':');
+  if (kind === 'steady' && rest.length === 0) return { kind };
+  if (kind === 'bootstrapper-death' && rest.length === 0) return { kind };
+  if (kind === 'crash' && rest.length === 1) {
+    const percent = Number(rest[0]);
+    if (!(percent >= 0 && percent < 100)) throw new Error(`--scenario ${text}: P must be in 0..100 (exclusive)`);
+    return { kind, percent };
+  }
+  if (kind === 'churn' && rest.length <= 3) {
+    const dflt = Math.max(0.1, nodes * 0.005);
+    const joinPerS = rest[0] === undefined ? dflt : Number(rest[0]);
+    const leavePerS = rest[1] === undefined ? joinPerS : Number(rest[1]);
+    const leave = rest[2] ?? 'crash';
+    if (!(joinPerS >= 0) || !(leavePerS >= 0) || (leave !== 'crash' && leave !== 'stop')) {
+      throw new Error(`--scenario ${text}: expected churn[:JOIN_PER_S[:LEAVE_PER_S[:crash|stop]]]`);
+    }
+    return { kind, joinPerS, leavePerS, leave };
+  }
+  throw new Error(`--scenario ${text}: expected steady, crash:P, churn[:J[:L[:crash|stop]]] or bootstrapper-death`);
+}
+
+export function describeScenario(s: Scenario): string {
+  switch (s.kind) {
+    case 'crash':
+      return `crash:${s.percent}`;
+    case 'churn':
+      return `churn:${s.joinPerS}:${s.leavePerS}:${s.leave}`;
+    default:
+      return s.kind;
+  }
+}

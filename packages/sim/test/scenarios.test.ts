@@ -1,0 +1,81 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { small } from './helpers.js';
+
+test('steady: every node gets every item; the accounting adds up', async () => {
+  const { result: r, series } = await small({ nodes: 60, items: 20, seed: 1 });
+  assert.is(r.overlay.formed, true);
+  assert.is(r.delivery_ratio, 1);
+  assert.is(r.expected_deliveries, 20 * 59);
+  assert.is(r.deliveries, r.expected_deliveries);
+  assert.is(r.unparsed_chunks, 0);
+  assert.is(r.redelivered, 0);
+  // Eager push: each node sends each item to every neighbour but the one it came from.
+  assert.ok(r.payload_sends_per_node_per_item > 3 && r.payload_sends_per_node_per_item <= 8, String(r.payload_sends_per_node_per_item));
+  assert.is(r.frames_while_publishing['PEER NOTIFICATION'], Math.round(r.payload_sends_per_node_per_item * 20 * 60));
+  // One hop takes at least the smallest link delay; nothing arrives before the item existed.
+  assert.ok(r.latency_p50_ms! >= 10 && r.latency_p50_ms! <= r.latency_p95_ms! && r.latency_p95_ms! <= r.latency_p99_ms!);
+  assert.ok(r.last_delivery_hop_max! >= 2);
+  assert.is(series.hopHistogram.reduce((a, b) => a + b, 0), r.deliveries);
+  assert.is(series.latencyHistogram.reduce((a, b) => a + b, 0), r.deliveries);
+  assert.ok(r.control_bytes_per_payload_byte > 0 && r.control_bytes_per_payload_byte < 1);
+});
+
+test('fixed 50 ms links: every delivery takes a whole number of hops of 50 ms', async () => {
+  const { result: r, series } = await small({ nodes: 40, items: 10, seed: 2, latency: { kind: 'fixed', ms: 50 } });
+  assert.is(r.delivery_ratio, 1);
+  series.latencyHistogram.forEach((count, ms) => {
+    if (count > 0) assert.is(ms % 50, 0, `a delivery after ${ms} ms`);
+  });
+  // Hops and latency agree: the fastest path is the shortest one.
+  assert.is(r.latency_max_ms, r.last_delivery_hop_max! * 50);
+});
+
+test('crash:50: after a repair window the survivors get every item published after it', async () => {
+  const { result: r } = await small({
+    nodes: 60,
+    items: 20,
+    seed: 4,
+    scenario: { kind: 'crash', percent: 50 },
+    repairMs: 40_000,
+  });
+  assert.is(r.crashed, 30);
+  assert.is(r.alive_at_end, 30);
+  assert.is(r.expected_deliveries, 20 * 29);
+  assert.is(r.delivery_ratio, 1);
+});
+
+test('crash:50 without time to repair: delivery is counted over the survivors only', async () => {
+  const { result: r } = await small({
+    nodes: 60,
+    items: 5,
+    seed: 4,
+    scenario: { kind: 'crash', percent: 50 },
+    repairMs: 0,
+    drainMs: 2_000,
+    publishPerS: 100,
+  });
+  assert.is(r.expected_deliveries, 5 * 29);
+  assert.ok(r.deliveries <= r.expected_deliveries);
+});
+
+test('bootstrapper-death: the others keep spreading without it', async () => {
+  const { result: r } = await small({ nodes: 40, items: 10, seed: 5, scenario: { kind: 'bootstrapper-death' }, repairMs: 30_000 });
+  assert.is(r.crashed, 1);
+  assert.is(r.expected_deliveries, 10 * 38);
+  assert.is(r.delivery_ratio, 1);
+});
+
+test('churn: nodes join and leave while publishing; delivery counts the nodes that stayed', async () => {
+  const { result: r } = await small({
+    nodes: 60,
+    items: 30,
+    seed: 6,
+    scenario: { kind: 'churn', joinPerS: 2, leavePerS: 2, leave: 'crash' },
+  });
+  assert.ok(r.joined_while_publishing > 0 && r.left_while_publishing > 0);
+  assert.ok(r.delivery_ratio > 0.9, String(r.delivery_ratio));
+  assert.ok(r.expected_deliveries < 30 * 59 + 30 * r.joined_while_publishing);
+});
+
+test.run();
