@@ -23,6 +23,7 @@ writes DIR/result.json and DIR/*.svg.
   --rate R            items published per virtual second (default ${SIM_DEFAULTS.publishPerS})
   --join-rate R       nodes joining per virtual second while the network is built (default ${SIM_DEFAULTS.joinPerS})
   --item-bytes B      data bytes per item (default ${SIM_DEFAULTS.itemBytes})
+  --publish-ttl T     ttl of published items, 0 = unlimited (default 0; lazy push applies to ttl 0 only)
   --repair-ms MS      crash scenarios: time from the crash to the first publish (default ${SIM_DEFAULTS.repairMs})
   --drain-ms MS       longest wait for deliveries after the last publish (default ${SIM_DEFAULTS.drainMs})
   --form-limit-ms MS  longest wait for one connected overlay after the last join (default ${SIM_DEFAULTS.formLimitMs})
@@ -66,6 +67,7 @@ export function parseArgs(argv: string[]): CliArgs {
       rate: { type: 'string' },
       'join-rate': { type: 'string' },
       'item-bytes': { type: 'string' },
+      'publish-ttl': { type: 'string' },
       'repair-ms': { type: 'string' },
       'drain-ms': { type: 'string' },
       'form-limit-ms': { type: 'string' },
@@ -89,6 +91,7 @@ export function parseArgs(argv: string[]): CliArgs {
   const d = SIM_DEFAULTS;
   const loss = values.loss === undefined ? d.loss : num('loss', values.loss, 0, false);
   if (loss >= 1) throw new Error('--loss: must be below 1');
+  if (values['publish-ttl'] !== undefined && Number(values['publish-ttl']) > 255) throw new Error('--publish-ttl: must be 0..255');
   return {
     options: {
       nodes,
@@ -96,6 +99,7 @@ export function parseArgs(argv: string[]): CliArgs {
       seed: num('seed', values.seed, 0, true),
       scenario: values.scenario === undefined ? d.scenario : parseScenario(values.scenario, nodes),
       publishPerS: values.rate === undefined ? d.publishPerS : num('rate', values.rate, 0.001, false),
+      publishTtl: values['publish-ttl'] === undefined ? d.publishTtl : num('publish-ttl', values['publish-ttl'], 0, true),
       itemBytes: values['item-bytes'] === undefined ? d.itemBytes : num('item-bytes', values['item-bytes'], 4, true),
       joinPerS: values['join-rate'] === undefined ? d.joinPerS : num('join-rate', values['join-rate'], 0.001, false),
       latency: values.latency === undefined ? d.latency : parseLatency(values.latency),

@@ -18,6 +18,8 @@ export interface SimOptions {
   scenario: Scenario;
   /** Items published per second of virtual time, each from a random live node. */
   publishPerS: number;
+  /** ttl items are published with: 0 (unlimited, default) or 1..255. */
+  publishTtl: number;
   /** Data bytes of each item (at least 4: the item index rides in them). */
   itemBytes: number;
   /** Nodes joining per second of virtual time while the network is built. */
@@ -51,12 +53,13 @@ export interface Progress {
  * - powDifficulty 4: the proof of work runs for real, inline, at 16 expected hashes (the daemon asks 18 bits).
  * - pushTtl 3 (daemon: 5): with degree 8 a PUSH of ttl 5 reaches everyone, so each join would cost
  *   ~N x degree frames; 3 keeps a join at a few thousand.
- * - cacheSize 16, knownPeersLimit 64, pushSeenLimit 512: per-node memory.
+ * - cacheSize 64 (6.4 s of items at the default rate: what lazy push serves GRAFTs from), knownPeersLimit 64,
+ *   pushSeenLimit 512: per-node memory.
  */
 export const SIM_NODE_DEFAULTS: Omit<P2PInit, 'host' | 'bootstrapper'> = {
   port: 6000,
   degree: 8,
-  cacheSize: 16,
+  cacheSize: 64,
   pushTtl: 3,
   seenTtlMs: 300_000,
   powDifficulty: 4,
@@ -67,6 +70,7 @@ export const SIM_NODE_DEFAULTS: Omit<P2PInit, 'host' | 'bootstrapper'> = {
 export const SIM_DEFAULTS: Omit<SimOptions, 'nodes' | 'items' | 'seed'> = {
   scenario: { kind: 'steady' },
   publishPerS: 10,
+  publishTtl: 0,
   itemBytes: 256,
   joinPerS: 50,
   latency: { kind: 'uniform', minMs: 10, maxMs: 100 },

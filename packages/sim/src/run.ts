@@ -8,7 +8,7 @@ import { describeScenario, SIM_NODE_DEFAULTS, type Progress, type SimOptions } f
 import { mix32, pick, seededFloats } from './random.js';
 import { deliveryStats, maxIndex, percentile } from './stats.js';
 import { TraceKind } from './trace.js';
-import { PUBLISH_TTL, SIM_DATA_TYPE } from './wire.js';
+import { SIM_DATA_TYPE } from './wire.js';
 import { NodeState, World } from './world.js';
 
 /** result.json. Times are virtual ms unless named wall. */
@@ -27,7 +27,7 @@ export interface SimResult {
   latency_p95_ms: number | null;
   latency_p99_ms: number | null;
   latency_max_ms: number | null;
-  /** Most hops any delivery took (ttl published - ttl received + 1). */
+  /** Most hops any delivery took: along the chain of first copies (each node's count is its sender's + 1). */
   last_delivery_hop_max: number | null;
   hops_mean: number | null;
   trace_sha256: string;
@@ -57,6 +57,8 @@ export interface SimResult {
   /** Sanity counters: both stay 0 when the accounting above is exact. */
   unparsed_chunks: number;
   redelivered: number;
+  /** With --publish-ttl > 0: deliveries whose ttl disagrees with the hop count above (stays 0). */
+  hop_mismatches: number;
   config: Record<string, unknown>;
 }
 
@@ -91,6 +93,8 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
     poisson(rand, scenario.leavePerS, publishSpanMs, leavesAt);
   }
   const capacity = nodes + joinsAt.length;
+  const publishTtl = opts.publishTtl;
+  let hopMismatches = 0;
   const deliveries = new Deliveries(items, capacity);
   const bytes = new ByteCounter((k) => {
     if (k < items) deliveries.sends[k]!++;
@@ -104,7 +108,12 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
     const k = (d[0]! | (d[1]! << 8) | (d[2]! << 16) | (d[3]! << 24)) >>> 0;
     if (k >= items) return;
     const at = scheduler.now();
-    const hops = PUBLISH_TTL - item.ttl + 1;
+    // Hops of the copy that arrived first: one more than the neighbour it came from took (that
+    // neighbour accepted it before passing it on, so its own count is known; the origin's is 0).
+    const from = world.indexOfKey(item.from);
+    const hops = from < 0 ? 0 : from === deliveries.origin[k] ? 1 : deliveries.hops[k * capacity + from]! + 1;
+    // With a ttl-limited item the ttl tells the same, hop by hop: a cross-check of the above.
+    if (publishTtl > 0 && hops !== publishTtl - item.ttl + 1) hopMismatches++;
     const upAt = world.upAt[node]!;
     const wasUp = upAt >= 0 && upAt <= deliveries.publishedAt[k]! && node !== deliveries.origin[k];
     if (deliveries.deliver(k, node, at, hops, wasUp)) world.trace.add(TraceKind.Delivery, at, node, k, hops);
@@ -170,7 +179,7 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
       deliveries.publish(k, origin, scheduler.now());
       expectedAtPublish += up.length - 1;
       world.trace.add(TraceKind.Publish, scheduler.now(), origin, k);
-      world.nodes[origin]!.originate({ ttl: PUBLISH_TTL, dataType: SIM_DATA_TYPE, data });
+      world.nodes[origin]!.originate({ ttl: publishTtl, dataType: SIM_DATA_TYPE, data });
     }, k * gap);
   }
   let joined = 0;
@@ -265,8 +274,10 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
     frames_while_publishing: frames,
     unparsed_chunks: bytes.unparsed,
     redelivered: deliveries.redelivered,
+    hop_mismatches: hopMismatches,
     config: {
       init: { ...SIM_NODE_DEFAULTS, ...opts.init },
+      lazyPush: opts.init.lazyPush ?? "the engine's default",
       latency: describeLatency(opts.latency),
       loss: opts.loss,
       publishPerS: opts.publishPerS,
@@ -275,7 +286,7 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
       formLimitMs: opts.formLimitMs,
       repairMs: opts.repairMs,
       drainMs: opts.drainMs,
-      publishTtl: PUBLISH_TTL,
+      publishTtl,
       powSolver: 'inline (real proof of work at init.powDifficulty)',
       validator: 'accept everything',
     },

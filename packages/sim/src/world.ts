@@ -26,6 +26,7 @@ export class World {
   /** Established links now, kept from the nodes' events. */
   readonly links: Int32Array;
   private readonly hostIndex = new Map<string, number>();
+  private readonly keyIndex = new Map<string, number>();
   private readonly init: Omit<P2PInit, 'host'>;
   private upCount = 0;
   /** neighbour-up events so far (each link counted at both ends). */
@@ -82,11 +83,17 @@ export class World {
     return this.hostIndex.get(host) ?? -1;
   }
 
+  /** Index of the node whose formatted address is `key` (`10.0.3.1:6000`), -1 if none. */
+  indexOfKey(key: string): number {
+    return this.keyIndex.get(key) ?? -1;
+  }
+
   /** Create and start node `i` now (node 0 is the bootstrapper). */
   start(i: number): void {
     if (i >= this.capacity) throw new Error(`node ${i} beyond the capacity of ${this.capacity}`);
     const host = hostOf(i);
     this.hostIndex.set(host, i);
+    this.keyIndex.set(`${host}:${this.init.port}`, i);
     const node = createP2PNode(
       { ...this.init, host },
       {

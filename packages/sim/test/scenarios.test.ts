@@ -10,8 +10,7 @@ test('steady: every node gets every item; the accounting adds up', async () => {
   assert.is(r.deliveries, r.expected_deliveries);
   assert.is(r.unparsed_chunks, 0);
   assert.is(r.redelivered, 0);
-  // Eager push: each node sends each item to every neighbour but the one it came from.
-  assert.ok(r.payload_sends_per_node_per_item > 3 && r.payload_sends_per_node_per_item <= 8, String(r.payload_sends_per_node_per_item));
+  assert.ok(r.payload_sends_per_node_per_item >= 1 && r.payload_sends_per_node_per_item <= 8, String(r.payload_sends_per_node_per_item));
   assert.is(r.frames_while_publishing['PEER NOTIFICATION'], Math.round(r.payload_sends_per_node_per_item * 20 * 60));
   // One hop takes at least the smallest link delay; nothing arrives before the item existed.
   assert.ok(r.latency_p50_ms! >= 10 && r.latency_p50_ms! <= r.latency_p95_ms! && r.latency_p95_ms! <= r.latency_p99_ms!);
@@ -21,8 +20,36 @@ test('steady: every node gets every item; the accounting adds up', async () => {
   assert.ok(r.control_bytes_per_payload_byte > 0 && r.control_bytes_per_payload_byte < 1);
 });
 
-test('fixed 50 ms links: every delivery takes a whole number of hops of 50 ms', async () => {
-  const { result: r, series } = await small({ nodes: 40, items: 10, seed: 2, latency: { kind: 'fixed', ms: 50 } });
+test('eager push: each node sends each item to every neighbour but the one it came from', async () => {
+  const { result: r } = await small({ nodes: 60, items: 20, seed: 1, init: { lazyPush: false } });
+  assert.is(r.delivery_ratio, 1);
+  assert.ok(r.payload_sends_per_node_per_item > 5 && r.payload_sends_per_node_per_item <= 8, String(r.payload_sends_per_node_per_item));
+  assert.is(r.config.lazyPush, false);
+});
+
+test('hops along the chain of first copies agree with the ttl of ttl-limited items', async () => {
+  const { result: r } = await small({ nodes: 50, items: 10, seed: 3, init: { lazyPush: false }, publishTtl: 255 });
+  assert.is(r.delivery_ratio, 1);
+  assert.is(r.hop_mismatches, 0);
+  assert.ok(r.last_delivery_hop_max! >= 3);
+});
+
+test('lazy push (the engine default): every item still arrives, with fewer payload copies than eager push', async () => {
+  const lazy = await small({ nodes: 60, items: 60, seed: 1 });
+  const eager = await small({ nodes: 60, items: 60, seed: 1, init: { lazyPush: false } });
+  assert.is(lazy.result.delivery_ratio, 1);
+  assert.ok(lazy.result.frames_while_publishing['IHAVE']! > 0, 'ids were offered');
+  assert.ok(lazy.result.payload_sends_per_node_per_item < eager.result.payload_sends_per_node_per_item / 2);
+});
+
+test('fixed 50 ms links, eager push: every delivery takes a whole number of hops of 50 ms', async () => {
+  const { result: r, series } = await small({
+    nodes: 40,
+    items: 10,
+    seed: 2,
+    latency: { kind: 'fixed', ms: 50 },
+    init: { lazyPush: false },
+  });
   assert.is(r.delivery_ratio, 1);
   series.latencyHistogram.forEach((count, ms) => {
     if (count > 0) assert.is(ms % 50, 0, `a delivery after ${ms} ms`);
