@@ -12,6 +12,8 @@ export const MAX_API_DATA = MAX_FRAME_SIZE - HEADER_SIZE - 4; // 65527
 export const NONCE_SIZE = 16;
 /** Bytes of a proof-of-work solution. */
 export const SOLUTION_SIZE = 8;
+/** Bytes of a node identity (SHA-256 of its public key) in 515 and 516. */
+export const IDENTITY_SIZE = 32;
 /** The only HELLO version this package speaks. */
 export const PROTOCOL_VERSION = 1;
 /**

@@ -83,6 +83,8 @@ const NAMES: Record<number, string> = {
   512: 'IHAVE',
   513: 'GRAFT',
   514: 'PRUNE',
+  515: 'AUTH PEER RESPONSE',
+  516: 'AUTH PUSH',
 };
 
 /** Human-readable name of a message type, as the spec spells it ("GOSSIP ANNOUNCE"). */

@@ -1,6 +1,9 @@
 export { HelloFlag, MessageType } from './types.js';
 export type {
   ApiMessage,
+  AuthenticatedPeer,
+  AuthPeerResponse,
+  AuthPush,
   GossipAnnounce,
   GossipNotification,
   GossipNotify,
@@ -25,6 +28,7 @@ export type {
 } from './types.js';
 export {
   HEADER_SIZE,
+  IDENTITY_SIZE,
   IHAVE_ENTRY_SIZE,
   MAX_API_DATA,
   MAX_GRAFT_IDS,

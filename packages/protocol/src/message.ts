@@ -1,6 +1,8 @@
 import { gossipAnnounce, gossipNotification, gossipNotify, gossipValidation } from './codecs/api.js';
 import type { Codec } from './codecs/codec.js';
 import {
+  authPeerResponse,
+  authPush,
   hello,
   peerNotification,
   peerRequest,
@@ -32,6 +34,8 @@ const CODECS: ReadonlyArray<Codec<Message>> = [
   ihave,
   graft,
   prune,
+  authPeerResponse,
+  authPush,
 ] as ReadonlyArray<Codec<Message>>;
 
 const FIRST_TYPE = 500;
@@ -40,7 +44,7 @@ function codecFor(type: number): Codec<Message> | undefined {
   return CODECS[type - FIRST_TYPE];
 }
 
-/** True when `type` is one of the fifteen message types (500-514) this package knows. */
+/** True when `type` is one of the seventeen message types (500-516) this package knows. */
 export function isKnownType(type: number): boolean {
   return codecFor(type) !== undefined;
 }

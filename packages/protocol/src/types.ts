@@ -1,4 +1,4 @@
-/** Message type numbers: API 500-503 (VoidPhone specification), P2P 504-511 (Gossip-5), extensions 512-514 (lazy push). */
+/** Message type numbers: API 500-503 (VoidPhone specification), P2P 504-511 (Gossip-5), extensions 512-516 (lazy push, authenticated links). */
 export const MessageType = {
   GossipAnnounce: 500,
   GossipNotify: 501,
@@ -15,6 +15,10 @@ export const MessageType = {
   IHave: 512,
   Graft: 513,
   Prune: 514,
+  /** Extension (authenticated links): PEER RESPONSE with the identity behind each address. */
+  AuthPeerResponse: 515,
+  /** Extension (authenticated links): PUSH with the identity of the newcomer. */
+  AuthPush: 516,
 } as const;
 
 /**
@@ -29,6 +33,8 @@ export const HelloFlag = {
    * SHA-256(data_type u16 big-endian || data); a receiver closes a link whose ids do not match.
    */
   ContentIds: 0x02,
+  /** Bit 2: the link is authenticated (TLS with the hostkey; AUTH PEER RESPONSE 515, AUTH PUSH 516). */
+  Authenticated: 0x04,
 } as const;
 
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
@@ -117,6 +123,28 @@ export interface Push {
   address: PeerAddress;
 }
 
+/** One address of an AUTH PEER RESPONSE with the identity the dialer must find there. */
+export interface AuthenticatedPeer {
+  address: PeerAddress;
+  /** SHA-256 of the peer's public key (SubjectPublicKeyInfo DER), 32 bytes; all zero = unknown. */
+  identity: Uint8Array;
+}
+
+/** 515: PEER RESPONSE on an authenticated link. */
+export interface AuthPeerResponse {
+  type: typeof MessageType.AuthPeerResponse;
+  peers: AuthenticatedPeer[];
+}
+
+/** 516: PUSH on an authenticated link. */
+export interface AuthPush {
+  type: typeof MessageType.AuthPush;
+  ttl: number;
+  address: PeerAddress;
+  /** 32 bytes; all zero = unknown. */
+  identity: Uint8Array;
+}
+
 export interface Ping {
   type: typeof MessageType.Ping;
   /** Flag bit 0: false = request, true = reply. */
@@ -172,7 +200,9 @@ export type P2PMessage =
   | Hello
   | Push
   | Ping
-  | PeerNotification;
+  | PeerNotification
+  | AuthPeerResponse
+  | AuthPush;
 /** The lazy push extension (HELLO flag bit 0), sent only on links where both ends set the bit. */
 export type LazyPushMessage = IHave | Graft | Prune;
 export type Message = ApiMessage | P2PMessage | LazyPushMessage;

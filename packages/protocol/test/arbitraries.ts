@@ -5,6 +5,7 @@ import {
   makePeerAddress,
   MAX_ITEM_DATA,
   MessageType,
+  type Hello,
   type Message,
   type PeerAddress,
 } from '../src/index.js';
@@ -108,6 +109,11 @@ export const messageOf: { [T in Message['type']]: fc.Arbitrary<Extract<Message, 
   }),
   513: record({ type: fc.constant(MessageType.Graft), messageIds: fc.array(u64, { maxLength: 300 }) }),
   514: record({ type: fc.constant(MessageType.Prune) }),
+  515: record({
+    type: fc.constant(MessageType.AuthPeerResponse),
+    peers: fc.array(record({ address: peerAddress, identity: bytes(32) }), { maxLength: 40 }),
+  }),
+  516: record({ type: fc.constant(MessageType.AuthPush), ttl: u8, identity: bytes(32), address: peerAddress }),
 };
 
 /** Any valid message, every type equally likely. */
@@ -123,7 +129,7 @@ export const smallMessage: fc.Arbitrary<Message> = message.filter((m) => !('data
 export const frameish: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc
     .tuple(
-      fc.oneof(fc.integer({ min: 500, max: 514 }), fc.integer({ min: 0, max: 0xffff })),
+      fc.oneof(fc.integer({ min: 500, max: 516 }), fc.integer({ min: 0, max: 0xffff })),
       fc.uint8Array({ maxLength: 120 }),
     )
     .map(([type, body]) => withHeader(type, body)),

@@ -12,6 +12,7 @@ const EXPECTED = [
   'FrameDecoder',
   'HEADER_SIZE',
   'HelloFlag',
+  'IDENTITY_SIZE',
   'IHAVE_ENTRY_SIZE',
   'MAX_API_DATA',
   'MAX_FRAME_SIZE',

@@ -99,6 +99,8 @@ export const TYPE_NAMES: Record<number, string> = {
   512: 'IHAVE',
   513: 'GRAFT',
   514: 'PRUNE',
+  515: 'AUTH PEER RESPONSE',
+  516: 'AUTH PUSH',
 };
 
 /** Concatenate byte arrays. */

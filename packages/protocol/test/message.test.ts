@@ -60,7 +60,7 @@ test('a size field that disagrees with the frame length is FRAME_SIZE_MISMATCH',
 });
 
 test('an unknown type is UNKNOWN_TYPE and the message names the number', () => {
-  for (const type of [0, 1, 499, 515, 519, 520, 1000, 65535]) {
+  for (const type of [0, 1, 499, 517, 519, 520, 1000, 65535]) {
     const frame = hex(`0008 ${type.toString(16).padStart(4, '0')} 0000 0000`);
     const err = expectProtocolError(() => decodeMessage(frame), {
       code: ErrorCode.UnknownType,
@@ -71,14 +71,14 @@ test('an unknown type is UNKNOWN_TYPE and the message names the number', () => {
 });
 
 test('encodeMessage refuses unknown types and non-objects with UNKNOWN_TYPE', () => {
-  const bad = [{ type: 499 }, { type: 515 }, { type: 500.5 }, { type: -1 }, {}, null, undefined, 42];
+  const bad = [{ type: 499 }, { type: 517 }, { type: 500.5 }, { type: -1 }, {}, null, undefined, 42];
   for (const msg of bad) {
     expectProtocolError(() => encodeMessage(msg as unknown as Message), { code: ErrorCode.UnknownType });
   }
 });
 
-test('isKnownType knows exactly 500..514', () => {
-  for (let t = 0; t < 1024; t++) assert.is(isKnownType(t), t >= 500 && t <= 514, `type ${t}`);
+test('isKnownType knows exactly 500..516', () => {
+  for (let t = 0; t < 1024; t++) assert.is(isKnownType(t), t >= 500 && t <= 516, `type ${t}`);
   assert.is(isKnownType(500.5), false);
   assert.is(isKnownType(Number.NaN), false);
 });
@@ -97,7 +97,7 @@ test('constants match the spec', () => {
   assert.is(MessageType.GossipAnnounce, 500);
   assert.is(MessageType.PeerNotification, 511);
   const numbers = Object.values(MessageType).sort((a, b) => a - b);
-  assert.equal(numbers, [500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514]);
+  assert.equal(numbers, [500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516]);
 });
 
 // --- decoding a frame inside a larger buffer ---------------------------------------------

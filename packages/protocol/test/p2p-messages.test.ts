@@ -1,5 +1,6 @@
 /**
- * P2P messages 504-511 (Gossip-5; the lazy push extension 512-514 is in lazy-messages.test.ts): golden byte vectors written by hand from
+ * P2P messages 504-511 (Gossip-5; the lazy push extension 512-514 is in lazy-messages.test.ts) and the
+ * authenticated-links extension 515-516: golden byte vectors written by hand from
  * the spec tables, malformed bodies, reserved fields on receipt.
  */
 import { test } from 'uvu';
@@ -9,6 +10,7 @@ import {
   encodeMessage,
   ErrorCode,
   frameSize,
+  HelloFlag,
   MessageType,
   type Message,
   type PeerAddress,
@@ -20,6 +22,9 @@ const v6 = (host: string, port: number): PeerAddress => ({ family: 6, host, port
 
 const NONCE_HEX = '000102030405060708090a0b0c0d0e0f';
 const NONCE = hex(NONCE_HEX);
+const ID_ONE_HEX = '0000000000000000000000000000000000000000000000000000000000000001';
+const ID_ONE = hex(ID_ONE_HEX);
+const ID_FF = hex('ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff');
 
 interface Vector {
   name: string;
@@ -161,6 +166,37 @@ const VECTORS: Vector[] = [
       data: new Uint8Array([0]),
     },
   },
+  {
+    name: '508 HELLO with flag bit 2 (authenticated)',
+    // size 13 | type 508 | version 1 | flags 0x04 | 04 port 6001 127.0.0.1
+    hex: '000d | 01fc | 01 | 04 | 04 1771 7f000001',
+    msg: { type: MessageType.Hello, version: 1, address: v4('127.0.0.1', 6001), flags: HelloFlag.Authenticated },
+  },
+  {
+    name: '515 AUTH PEER RESPONSE with 0 entries',
+    hex: '0006 | 0203 | 0000',
+    msg: { type: MessageType.AuthPeerResponse, peers: [] },
+  },
+  {
+    name: '515 AUTH PEER RESPONSE with an IPv4 and an IPv6 entry',
+    // size 96 | type 515 | count 2 | identity 0..01 | 04 port 6001 127.0.0.1 | identity ff.. | 06 port 6002 2001:db8::1
+    hex: `0060 | 0203 | 0002
+          | 0000000000000000000000000000000000000000000000000000000000000001 | 04 1771 7f000001
+          | ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff | 06 1772 20010db8 00000000 00000000 00000001`,
+    msg: {
+      type: MessageType.AuthPeerResponse,
+      peers: [
+        { address: v4('127.0.0.1', 6001), identity: ID_ONE },
+        { address: v6('2001:db8::1', 6002), identity: ID_FF },
+      ],
+    },
+  },
+  {
+    name: '516 AUTH PUSH ttl 3',
+    // size 45 | type 516 | ttl 3 | reserved 0 | identity 0..01 | 04 port 6001 127.0.0.1
+    hex: '002d | 0204 | 03 | 00 | 0000000000000000000000000000000000000000000000000000000000000001 | 04 1771 7f000001',
+    msg: { type: MessageType.AuthPush, ttl: 3, identity: ID_ONE, address: v4('127.0.0.1', 6001) },
+  },
 ];
 
 for (const v of VECTORS) {
@@ -200,6 +236,11 @@ test('511 data is a view into the frame; nonce and solution of 506/507 are copie
 
 const RESERVED: Vector[] = [
   {
+    name: '516 reserved byte 0x01',
+    hex: `002d 0204 03 01 ${ID_ONE_HEX} 04 1771 7f000001`,
+    msg: { type: MessageType.AuthPush, ttl: 3, identity: ID_ONE, address: v4('127.0.0.1', 6001) },
+  },
+  {
     name: '509 reserved byte 0x80',
     hex: '000d 01fd 02 80 04 1771 7f000001',
     msg: { type: MessageType.Push, ttl: 2, address: v4('127.0.0.1', 6001) },
@@ -233,6 +274,38 @@ for (const r of RESERVED) {
     assert.ok(diff.length >= 1);
   });
 }
+
+test('HELLO flags are carried as a byte: bits this version does not know come back as sent', () => {
+  const msg = decodeMessage(hex('000d 01fc 01 ff 04 1771 7f000001'));
+  assert.equal(msg, { type: MessageType.Hello, version: 1, address: v4('127.0.0.1', 6001), flags: 0xff });
+  assert.is(toHex(encodeMessage(msg)), toHex(hex('000d 01fc 01 ff 04 1771 7f000001')));
+  expectProtocolError(
+    () => encodeMessage({ type: MessageType.Hello, version: 1, address: v4('127.0.0.1', 1), flags: 256 }),
+    { code: ErrorCode.OutOfRange, messageType: 508 },
+  );
+});
+
+test('515 and 516 identities are copies, not views into the frame', () => {
+  const frame = hex(`002d 0204 03 00 ${ID_ONE_HEX} 04 1771 7f000001`);
+  const msg = decodeMessage(frame) as { identity: Uint8Array };
+  frame.fill(0xee, 6, 38);
+  assert.equal(msg.identity, ID_ONE);
+});
+
+test('515 and 516 refuse identities that are not 32 bytes', () => {
+  const address = v4('127.0.0.1', 1);
+  for (const identity of [new Uint8Array(31), new Uint8Array(33), 'x']) {
+    expectProtocolError(
+      () => encodeMessage({ type: MessageType.AuthPush, ttl: 1, address, identity } as unknown as Message),
+      { code: ErrorCode.OutOfRange, messageType: 516 },
+    );
+    expectProtocolError(
+      () =>
+        encodeMessage({ type: MessageType.AuthPeerResponse, peers: [{ address, identity }] } as unknown as Message),
+      { code: ErrorCode.OutOfRange, messageType: 515 },
+    );
+  }
+});
 
 // --- malformed bodies ---------------------------------------------------------------------------
 
@@ -274,6 +347,17 @@ const BAD_LENGTH: Array<{ name: string; hex: string; type: number }> = [
   { name: '510 body of 0 bytes', hex: '0004 01fe', type: 510 },
   { name: '511 body of 11 bytes', hex: '000f 01ff 01 00 0000000000000001 00', type: 511 },
   { name: '511 body of 0 bytes', hex: '0004 01ff', type: 511 },
+  { name: '515 body of 1 byte', hex: '0005 0203 00', type: 515 },
+  { name: '515 count 1 with no entry bytes', hex: '0006 0203 0001', type: 515 },
+  { name: '515 count 1 with only an identity', hex: `0026 0203 0001 ${ID_ONE_HEX}`, type: 515 },
+  { name: '515 count 1 with the address truncated', hex: `0029 0203 0001 ${ID_ONE_HEX} 04 1771`, type: 515 },
+  { name: '515 count 2 with one entry', hex: `002d 0203 0002 ${ID_ONE_HEX} ${A4}`, type: 515 },
+  { name: '515 count 0 with one entry', hex: `002d 0203 0000 ${ID_ONE_HEX} ${A4}`, type: 515 },
+  { name: '515 one entry and a trailing byte', hex: `002e 0203 0001 ${ID_ONE_HEX} ${A4} 00`, type: 515 },
+  { name: '516 body of 2 bytes', hex: '0006 0204 03 00', type: 516 },
+  { name: '516 identity and no address', hex: `0026 0204 03 00 ${ID_ONE_HEX}`, type: 516 },
+  { name: '516 identity truncated, no address', hex: `0016 0204 03 00 ${ID_ONE_HEX.slice(0, 32)}`, type: 516 },
+  { name: '516 byte after the IPv4 address', hex: `002e 0204 03 00 ${ID_ONE_HEX} ${A4} 00`, type: 516 },
 ];
 
 for (const m of BAD_LENGTH) {
@@ -297,6 +381,8 @@ const FAMILY_CARRIERS: Array<{ name: string; type: number; frame: (address: stri
   { name: '507', type: 507, frame: (a) => `0023 01fb ${NONCE_HEX} 0000000000000001 ${a}` },
   { name: '508', type: 508, frame: (a) => `000d 01fc 01 00 ${a}` },
   { name: '509', type: 509, frame: (a) => `000d 01fd 01 00 ${a}` },
+  { name: '515', type: 515, frame: (a) => `002d 0203 0001 ${ID_ONE_HEX} ${a}` },
+  { name: '516', type: 516, frame: (a) => `002d 0204 01 00 ${ID_ONE_HEX} ${a}` },
 ];
 
 for (const carrier of FAMILY_CARRIERS) {

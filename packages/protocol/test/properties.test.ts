@@ -38,6 +38,7 @@ function zeroReserved(frame: Uint8Array): Uint8Array {
   switch ((out[2]! << 8) | out[3]!) {
     case MessageType.GossipAnnounce:
     case MessageType.Push:
+    case MessageType.AuthPush:
     case MessageType.PeerNotification:
       out[b + 1] = 0;
       break;

@@ -17,7 +17,7 @@ import {
 } from '../src/index.js';
 import { hex, seededBytes, toHex } from './helpers.js';
 import { runModule } from './readme/module-client.js';
-import { handshakeExample, peerAddressExamples, peerNotificationExample } from './readme/p2p.js';
+import { authenticatedExample, handshakeExample, peerAddressExamples, peerNotificationExample } from './readme/p2p.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const readme = readFileSync(join(here, '..', 'README.md'), 'utf8');
@@ -150,6 +150,13 @@ test('the README handshake example is accepted', () => {
 
 test('the README PEER NOTIFICATION example matches the spec layout', () => {
   assert.is(toHex(peerNotificationExample()), toHex(hex('0012 01ff 05 00 8000000000000001 021c 6869')));
+});
+
+test('the README authenticated-links example round-trips the identity and the flag', () => {
+  const identity = new Uint8Array(32).fill(7);
+  const r = authenticatedExample(identity);
+  assert.equal(r.got, { type: MessageType.AuthPush, ttl: 3, identity, address: { family: 4, host: '127.0.0.1', port: 6001 } });
+  assert.is(r.authenticated, 4);
 });
 
 test('the README PeerAddress example gives what its comments say', () => {

@@ -1,8 +1,10 @@
-import { MAX_ITEM_DATA, NONCE_SIZE, PROTOCOL_VERSION, SOLUTION_SIZE } from '../constants.js';
+import { IDENTITY_SIZE, MAX_ITEM_DATA, NONCE_SIZE, PROTOCOL_VERSION, SOLUTION_SIZE } from '../constants.js';
 import { ErrorCode, ProtocolError } from '../errors.js';
 import { peerAddressSize, readPeerAddress, writePeerAddress } from '../peer-address.js';
 import {
   MessageType,
+  type AuthPeerResponse,
+  type AuthPush,
   type Hello,
   type PeerNotification,
   type PeerRequest,
@@ -261,6 +263,87 @@ export const peerNotification: Codec<PeerNotification> = {
       // A plain Uint8Array view even when `b` is a Buffer: Buffer#subarray builds a FastBuffer,
       // several times the cost of the view itself on the per-frame path.
       data: new Uint8Array(b.buffer, b.byteOffset + s + 12, end - s - 12),
+    };
+  },
+};
+
+/** 515: count u16, then count x (identity 32 bytes, PeerAddress). */
+export const authPeerResponse: Codec<AuthPeerResponse> = {
+  type: T.AuthPeerResponse,
+  name: 'AUTH PEER RESPONSE',
+  bodySize(m) {
+    if (!Array.isArray(m.peers)) {
+      throw new ProtocolError(ErrorCode.OutOfRange, 'must be an array', {
+        messageType: T.AuthPeerResponse,
+        field: 'peers',
+      });
+    }
+    checkUint(m.peers.length, 16, T.AuthPeerResponse, 'peers.length');
+    let size = 2;
+    for (const p of m.peers) {
+      checkBytes(p?.identity, IDENTITY_SIZE, T.AuthPeerResponse, 'peers.identity');
+      size += IDENTITY_SIZE + peerAddressSize(p.address, T.AuthPeerResponse);
+    }
+    return size;
+  },
+  write(m, out, o) {
+    writeU16(out, o, m.peers.length);
+    let at = o + 2;
+    for (const p of m.peers) {
+      out.set(p.identity, at);
+      at = writePeerAddress(out, at + IDENTITY_SIZE, p.address, T.AuthPeerResponse);
+    }
+  },
+  decode(b, start, end) {
+    expectAtLeast(start, end, 2, T.AuthPeerResponse);
+    const count = readU16(b, start);
+    const peers = [];
+    let at = start + 2;
+    for (let i = 0; i < count; i++) {
+      if (at + IDENTITY_SIZE >= end) {
+        throw new ProtocolError(ErrorCode.BadLength, `count says ${count} entries, body holds ${i}`, {
+          messageType: T.AuthPeerResponse,
+          field: 'count',
+        });
+      }
+      const identity = b.slice(at, at + IDENTITY_SIZE);
+      const r = readPeerAddress(b, at + IDENTITY_SIZE, end, T.AuthPeerResponse);
+      peers.push({ address: r.address, identity });
+      at = r.next;
+    }
+    if (at !== end) {
+      throw new ProtocolError(ErrorCode.BadLength, `${end - at} bytes after ${count} entries`, {
+        messageType: T.AuthPeerResponse,
+        field: 'count',
+      });
+    }
+    return { type: T.AuthPeerResponse, peers };
+  },
+};
+
+/** 516: ttl u8, reserved u8, identity 32 bytes, PeerAddress of a peer that joined. */
+export const authPush: Codec<AuthPush> = {
+  type: T.AuthPush,
+  name: 'AUTH PUSH',
+  bodySize(m) {
+    checkUint(m.ttl, 8, T.AuthPush, 'ttl');
+    checkBytes(m.identity, IDENTITY_SIZE, T.AuthPush, 'identity');
+    return 2 + IDENTITY_SIZE + peerAddressSize(m.address, T.AuthPush);
+  },
+  write(m, out, o) {
+    out[o] = m.ttl;
+    out[o + 1] = 0;
+    out.set(m.identity, o + 2);
+    writePeerAddress(out, o + 2 + IDENTITY_SIZE, m.address, T.AuthPush);
+  },
+  decode(b, start, end) {
+    expectAtLeast(start, end, 2 + IDENTITY_SIZE + 7, T.AuthPush);
+    const a = start + 2 + IDENTITY_SIZE;
+    return {
+      type: T.AuthPush,
+      ttl: b[start]!,
+      identity: b.slice(start + 2, a),
+      address: readTrailingAddress(b, a, end, T.AuthPush),
     };
   },
 };

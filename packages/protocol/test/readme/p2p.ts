@@ -3,6 +3,7 @@ import {
   decodeMessage,
   encodeMessage,
   formatPeerAddress,
+  HelloFlag,
   makePeerAddress,
   MessageType,
   parsePeerAddress,
@@ -10,6 +11,7 @@ import {
   solveProofOfWork,
   splitHostPort,
   verifyProofOfWork,
+  type Hello,
 } from '../../src/index.js';
 
 export function handshakeExample(randomBytes: (n: number) => Uint8Array): boolean {
@@ -45,6 +47,16 @@ export function peerNotificationExample(): Uint8Array {
     data: new TextEncoder().encode('hi'),
   });
   return item;
+}
+
+export function authenticatedExample(identity: Uint8Array) {
+  // On an authenticated (TLS) link: HELLO flag bit 2, and addresses travel with their identities.
+  const me = parsePeerAddress('127.0.0.1:6001');
+  const hello = encodeMessage({ type: MessageType.Hello, version: 1, address: me, flags: HelloFlag.Authenticated });
+  const push = encodeMessage({ type: MessageType.AuthPush, ttl: 3, address: me, identity }); // identity: 32 bytes
+  const got = decodeMessage(push);
+  const authenticated = ((decodeMessage(hello) as Hello).flags ?? 0) & HelloFlag.Authenticated; // 4
+  return { got, authenticated };
 }
 
 export function peerAddressExamples() {
