@@ -207,3 +207,9 @@ export const DEFAULT_PUSH_DIALS_PER_MINUTE = 4;
  * and counted; one more closes the link (`unsolicited-response`).
  */
 export const MAX_UNSOLICITED_RESPONSES = 1;
+
+/** Addresses whose identity a keyed node remembers (IdentityPins); the oldest pin is forgotten first. */
+export const IDENTITY_PINS_LIMIT = 4_096;
+
+/** ALPN protocol name of Gossip-5 over TLS: a TLS peer speaking anything else is refused. */
+export const TLS_ALPN = 'gossip5/1';

@@ -8,6 +8,8 @@ export const P2PErrorCode = {
   BadItem: 'GOSSIP_ERR_P2P_BAD_ITEM',
   /** The proof-of-work solver failed (worker died, or no solution within its attempt budget). */
   PowFailed: 'GOSSIP_ERR_P2P_POW_FAILED',
+  /** A hostkey that is not a PEM/DER private key of a supported type (RSA of 2048 bits or more, Ed25519). */
+  BadHostKey: 'GOSSIP_ERR_P2P_BAD_HOSTKEY',
 } as const;
 
 export type P2PErrorCode = (typeof P2PErrorCode)[keyof typeof P2PErrorCode];

@@ -5,7 +5,6 @@ import {
   makePeerAddress,
   MAX_ITEM_DATA,
   MessageType,
-  type Hello,
   type Message,
   type PeerAddress,
 } from '../src/index.js';

@@ -30,6 +30,16 @@ export const CloseReason = {
   DialFailed: 'dial-failed',
   /** Dialer: TCP connect took longer than `dialTimeoutMs`. */
   DialTimeout: 'dial-timeout',
+  /** A keyed node got a plaintext connection and does not allow plaintext peers. */
+  PlaintextRefused: 'plaintext-refused',
+  /** The TLS handshake failed (or did not finish in time). */
+  TlsFailed: 'tls-failed',
+  /** The peer's key does not hash to the identity pinned for that address. */
+  IdentityMismatch: 'identity-mismatch',
+  /** The peer presented no certificate, or a key of a type or size this node does not accept. */
+  BadPeerKey: 'bad-peer-key',
+  /** HELLO flag bit 2 (authenticated) disagrees with the channel it came on. */
+  AuthFlagMismatch: 'auth-flag-mismatch',
   /** A frame that does not decode (bad size, unknown type, bad body). */
   Malformed: 'malformed',
   /** The remote closed the connection, or the socket failed. */
@@ -70,6 +80,11 @@ const WARN: ReadonlySet<string> = new Set<CloseReason>([
   CloseReason.SelfLink,
   CloseReason.DifficultyTooHigh,
   CloseReason.PowFailed,
+  CloseReason.PlaintextRefused,
+  CloseReason.TlsFailed,
+  CloseReason.IdentityMismatch,
+  CloseReason.BadPeerKey,
+  CloseReason.AuthFlagMismatch,
   CloseReason.Malformed,
   CloseReason.SendQueueFull,
   CloseReason.PingTimeout,

@@ -13,6 +13,11 @@ export interface Connection {
   /** Bytes written but not yet taken by the network. */
   readonly writableLength: number;
   readonly destroyed: boolean;
+  /**
+   * Identity (SHA-256 of the public key) the peer proved, on authenticated connections only
+   * (set by the TLS transport); undefined on plaintext ones.
+   */
+  readonly peerIdentity?: Uint8Array | undefined;
   write(chunk: Uint8Array): boolean;
   /** Gather writes until `uncork`. */
   cork(): void;
@@ -47,7 +52,12 @@ export interface Dial {
 }
 
 export interface DialFailure {
-  reason: typeof CloseReason.DialFailed | typeof CloseReason.DialTimeout;
+  reason:
+    | typeof CloseReason.DialFailed
+    | typeof CloseReason.DialTimeout
+    | typeof CloseReason.TlsFailed
+    | typeof CloseReason.IdentityMismatch
+    | typeof CloseReason.BadPeerKey;
   detail: string;
 }
 
