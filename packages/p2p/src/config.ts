@@ -50,6 +50,8 @@ export interface P2PConfig {
   pushesPerMinute: number;
   pushDialsPerMinute: number;
   contentIds: boolean;
+  allowPlaintext: boolean;
+  bootstrapperIdentity: Uint8Array | undefined;
 }
 
 function bad(field: string, message: string): never {
@@ -117,6 +119,13 @@ export function resolveConfig(init: P2PInit): P2PConfig {
     }
   }
   const pow = C.POW_DIFFICULTY_RANGE;
+  if (init.allowPlaintext !== undefined && typeof init.allowPlaintext !== 'boolean') {
+    bad('allowPlaintext', 'must be a boolean');
+  }
+  const bootId = init.bootstrapperIdentity;
+  if (bootId !== undefined && (!(bootId instanceof Uint8Array) || bootId.length !== 32)) {
+    bad('bootstrapperIdentity', 'must be 32 bytes (SHA-256 of the public key)');
+  }
   const chance = init.fullViewAdmitChance ?? C.DEFAULT_FULL_VIEW_ADMIT_CHANCE;
   if (typeof chance !== 'number' || !(chance >= 0 && chance <= 1)) {
     bad('fullViewAdmitChance', `must be a number in 0..1, got ${String(chance)}`);
@@ -166,6 +175,8 @@ export function resolveConfig(init: P2PInit): P2PConfig {
     pushesPerMinute: opt('pushesPerMinute', init, C.DEFAULT_PUSHES_PER_MINUTE, 1),
     pushDialsPerMinute: opt('pushDialsPerMinute', init, C.DEFAULT_PUSH_DIALS_PER_MINUTE, 0),
     contentIds: init.contentIds ?? true,
+    allowPlaintext: init.allowPlaintext ?? false,
+    bootstrapperIdentity: bootId,
   };
 }
 

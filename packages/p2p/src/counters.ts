@@ -1,8 +1,8 @@
 import { typeName } from '@gossip5/protocol';
 
-/** Slots 0..14 for types 500..514; one more for anything else. */
+/** Slots 0..19 for types 500..519 (extensions included); one more for anything else. */
 const FIRST_TYPE = 500;
-const TYPE_SLOTS = 16;
+const TYPE_SLOTS = 21;
 const OTHER_SLOT = TYPE_SLOTS - 1;
 
 function slot(type: number): number {

@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { formatPeerAddress, HelloFlag, makePeerAddress, type PeerAddress } from '@gossip5/protocol';
 import { resolveConfig, type P2PConfig } from './config.js';
+import * as C from './constants.js';
 import { Counters } from './counters.js';
 import { silentLogger, systemClock, systemRandomBytes } from './defaults.js';
 import { P2PError, P2PErrorCode } from './errors.js';
 import { PowWorker } from './handshake/pow-worker.js';
+import { identityHex, type HostIdentity } from './identity/host-identity.js';
+import { IdentityPins } from './identity/pins.js';
 import { KnownPeers } from './overlay/known-peers.js';
 import { Liveness } from './overlay/liveness.js';
 import { Membership } from './overlay/membership.js';
@@ -13,9 +16,10 @@ import { KnowledgeBase } from './spread/knowledge-base.js';
 import { LazyPush } from './spread/lazy-push.js';
 import { SeenIds } from './spread/seen-ids.js';
 import { Spreader } from './spread/spreader.js';
-import { CloseReason } from './transport/close-reason.js';
+import { closeLogLevel, CloseReason } from './transport/close-reason.js';
 import type { Link } from './transport/link.js';
 import { tcpTransport } from './transport/tcp.js';
+import { tlsTransport } from './transport/tls.js';
 import type { Listener, Transport } from './transport/types.js';
 import type {
   GossipItem,
@@ -46,6 +50,8 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
   private readonly membership: Membership;
   private readonly powWorker: PowWorker | undefined;
   private readonly transport: Transport;
+  private readonly hostIdentity: HostIdentity | undefined;
+  private readonly pins: IdentityPins | undefined;
   private state: State = 'new';
   private listener: Listener | undefined;
   private advertised: PeerAddress | undefined;
@@ -61,9 +67,36 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
     const clock = components.clock ?? systemClock;
     const random = components.randomBytes ?? systemRandomBytes;
     this.log = components.logger ?? silentLogger;
-    this.transport = components.transport ?? tcpTransport;
     const counters = new Counters(this.log, clock, config.warnIntervalMs);
     this.counters = counters;
+    this.hostIdentity = components.identity;
+    const inner = components.transport ?? tcpTransport;
+    if (this.hostIdentity) {
+      const pins = new IdentityPins({
+        limit: C.IDENTITY_PINS_LIMIT,
+        onEvict: (key) =>
+          counters.drops.drop('identity-pins-evicted', { peer: key, limit: C.IDENTITY_PINS_LIMIT }, 'identity pins full: forgot the oldest'),
+      });
+      this.pins = pins;
+      if (config.bootstrapper && config.bootstrapperIdentity) {
+        pins.verified(formatPeerAddress(config.bootstrapper), config.bootstrapperIdentity);
+      }
+      const refusedLog = this.log.child({ component: 'overlay' });
+      this.transport = tlsTransport({
+        identity: this.hostIdentity,
+        inner,
+        pins,
+        allowPlaintext: config.allowPlaintext,
+        handshakeTimeoutMs: config.handshakeTimeoutMs,
+        clock,
+        onRefused: (reason, remote, detail) => {
+          counters.handshakeFailed(reason);
+          refusedLog[closeLogLevel(reason)]({ reason, remote, detail }, `connection refused: ${reason} (${detail})`);
+        },
+      });
+    } else {
+      this.transport = inner;
+    }
     if (!components.powSolver) this.powWorker = new PowWorker();
     const solver = components.powSolver ?? this.powWorker!.solve;
     const seedBytes = random(8);
@@ -138,6 +171,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       view: this.view,
       known: this.known,
       liveness: this.liveness,
+      auth: this.hostIdentity && this.pins ? { self: this.hostIdentity, pins: this.pins } : undefined,
       onNotification: (link, msg) => this.spreader.onNotification(link, msg),
       helloFlags: (config.lazyPush ? HelloFlag.LazyPush : 0) | (config.contentIds ? HelloFlag.ContentIds : 0),
       onLazyPush: (link, msg) => {
@@ -151,6 +185,10 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
 
   get address(): PeerAddress | undefined {
     return this.advertised;
+  }
+
+  get identity(): string | undefined {
+    return this.hostIdentity?.hex;
   }
 
   async start(): Promise<PeerAddress> {
@@ -184,6 +222,8 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
         degree: this.config.degree,
         bootstrapper: this.config.bootstrapper ? formatPeerAddress(this.config.bootstrapper) : null,
         powDifficulty: this.config.powDifficulty,
+        identity: this.hostIdentity?.hex ?? null,
+        links: this.hostIdentity ? (this.config.allowPlaintext ? 'tls+plaintext' : 'tls') : 'plaintext',
       },
       'p2p node listening',
     );
@@ -217,6 +257,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       itemsIn: l.itemsIn,
       itemsOut: l.itemsOut,
       push: this.pushMode(l),
+      identity: l.identity ? identityHex(l.identity) : undefined,
     }));
   }
 
@@ -243,6 +284,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       knowledgeBaseEvicted: this.kb.evicted,
       knowledgeBaseBytes: this.kb.bytes,
       seenIds: this.seen.size,
+      identityPins: this.pins?.size ?? 0,
       pendingHandshakes: this.membership.pendingHandshakes,
       pendingDials: this.membership.pendingDials,
       pendingValidations: this.spreader.pendingValidations,

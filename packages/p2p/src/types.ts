@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { PeerAddress } from '@gossip5/protocol';
+import type { HostIdentity } from './identity/host-identity.js';
 import type { Transport } from './transport/types.js';
 
 /** Structural logger (pino fits it). */
@@ -161,6 +162,17 @@ export interface P2PInit {
    * too check every id (default true).
    */
   contentIds?: boolean | undefined;
+  /**
+   * With an `identity`: also accept plaintext peers, and dial plaintext when TLS fails to an address
+   * with no pinned identity (mixed or legacy networks). Default false: authenticated links only.
+   * Without an identity the node is plaintext anyway.
+   */
+  allowPlaintext?: boolean | undefined;
+  /**
+   * The bootstrapper's identity (32 bytes), known out of band: pinned from the start, so even the
+   * first dial cannot be answered by another key. Used only with an `identity`.
+   */
+  bootstrapperIdentity?: Uint8Array | undefined;
 }
 
 /** What the node uses from its surroundings. */
@@ -176,6 +188,12 @@ export interface P2PComponents {
   powSolver?: PowSolver | undefined;
   /** Default: TCP (`tcpTransport`). The simulator and tests pass the in-memory transport. */
   transport?: Transport | undefined;
+  /**
+   * This node's hostkey identity (`createHostIdentity`). With it, links run over TLS 1.3 on top of
+   * `transport` (which must then give node streams, as TCP does), authenticated by identity.
+   * Without it, links are plaintext and unauthenticated.
+   */
+  identity?: HostIdentity | undefined;
 }
 
 /** Events of a P2PNode, for the typed EventEmitter. */
@@ -198,6 +216,8 @@ export interface NeighbourInfo {
   itemsOut: number;
   /** How items go to it now: whole (`eager`), as ids (`lazy`), or whole without lazy push (`plain`). */
   push: 'eager' | 'lazy' | 'plain';
+  /** Hex SHA-256 of the key it proved, on an authenticated link; undefined on a plaintext one. */
+  identity: string | undefined;
 }
 
 /** Counters of a node. Records are keyed by reason or by message name. */
@@ -214,6 +234,8 @@ export interface P2PStats {
   /** Times a link was paused for the validation backlog. */
   backlogPauses: number;
   seenIds: number;
+  /** Addresses with a pinned identity (0 without a hostkey). */
+  identityPins: number;
   pendingHandshakes: number;
   pendingDials: number;
   pendingValidations: number;
@@ -299,6 +321,8 @@ export interface P2PNode extends EventEmitter<P2PEvents> {
   start(): Promise<PeerAddress>;
   /** The advertised address once started. */
   readonly address: PeerAddress | undefined;
+  /** Hex identity of this node's hostkey; undefined when it runs plaintext. */
+  readonly identity: string | undefined;
   /**
    * Spread an item from this node: new random id, marked seen, stored, sent to every
    * neighbour with the given ttl. Throws P2PError GOSSIP_ERR_P2P_BAD_ITEM for a ttl

@@ -1,5 +1,6 @@
 import {
   formatPeerAddress,
+  HelloFlag,
   MessageType,
   NONCE_SIZE,
   peerAddressEquals,
@@ -7,6 +8,7 @@ import {
   type Message,
   type PeerAddress,
 } from '@gossip5/protocol';
+import { bindNonce } from '../identity/auth-messages.js';
 import { CloseReason } from '../transport/close-reason.js';
 import type { Link } from '../transport/link.js';
 import type { Clock, RandomBytes } from '../types.js';
@@ -62,10 +64,16 @@ export class InboundHandshake {
     if (this.done) return;
     if (!this.hello) {
       if (msg.type !== MessageType.Hello) return this.fail(CloseReason.MessageBeforeHello, `got type ${msg.type}`);
+      const saysAuthenticated = ((msg.flags ?? 0) & HelloFlag.Authenticated) !== 0;
+      if (saysAuthenticated !== (this.link.identity !== undefined)) {
+        const detail = saysAuthenticated ? 'HELLO says authenticated on a plaintext link' : 'HELLO over TLS without flag bit 2';
+        return this.fail(CloseReason.AuthFlagMismatch, detail);
+      }
       const refusal = this.ctx.admit(this.link, msg.address);
       if (refusal) return this.fail(refusal, `HELLO from ${formatPeerAddress(msg.address)}`);
       this.hello = msg.address;
-      this.link.flags = (msg.flags ?? 0) & this.ctx.flags;
+      // Bit 2 is answered as the channel is (checked above), the other bits as both ends set them.
+      this.link.flags = ((msg.flags ?? 0) & this.ctx.flags) | (saysAuthenticated ? HelloFlag.Authenticated : 0);
       this.nonce = this.ctx.randomBytes(NONCE_SIZE);
       // Answer with the bits both ends set: a dialer that sent none (a plain peer) gets 0 in what was
       // a reserved byte, exactly as before flags existed.
@@ -84,7 +92,9 @@ export class InboundHandshake {
         `HELLO said ${formatPeerAddress(this.hello)}, VERIFICATION RESPONSE says ${formatPeerAddress(msg.address)}`,
       );
     }
-    if (!verifyProofOfWork(this.nonce!, this.hello, msg.solution, this.ctx.difficulty)) {
+    const id = this.link.identity;
+    const nonce = id ? bindNonce(this.nonce!, id) : this.nonce!;
+    if (!verifyProofOfWork(nonce, this.hello, msg.solution, this.ctx.difficulty)) {
       return this.fail(CloseReason.InsufficientWork, `fewer than ${this.ctx.difficulty} leading zero bits`);
     }
     this.finish();

@@ -1,4 +1,5 @@
-import { MessageType, PROTOCOL_VERSION, type Message, type PeerAddress } from '@gossip5/protocol';
+import { HelloFlag, MessageType, PROTOCOL_VERSION, type Message, type PeerAddress } from '@gossip5/protocol';
+import { bindNonce } from '../identity/auth-messages.js';
 import { CloseReason } from '../transport/close-reason.js';
 import type { Link } from '../transport/link.js';
 import type { Clock, PowSolver } from '../types.js';
@@ -12,8 +13,10 @@ export interface OutboundContext {
   timeoutMs: number;
   /** This node's HELLO flag bits; the link keeps those the listener also sets in VERIFICATION REQUEST. */
   flags: number;
-  /** Called with the listener's PEER RESPONSE: the link is established on the listener's side. */
-  established(link: Link, peers: PeerAddress[]): void;
+  /** This node's identity, when it has a hostkey: HELLO says so and the work is bound to it on TLS links. */
+  selfIdentity?: Uint8Array | undefined;
+  /** Called with the listener's PEER RESPONSE (505, or 515 on an authenticated link): the link is established on the listener's side. */
+  established(link: Link, msg: Extract<Message, { type: 505 | 515 }>): void;
 }
 
 type Step = 'await-request' | 'solving' | 'await-response' | 'done';
@@ -40,11 +43,17 @@ export class OutboundHandshake {
       this.finish();
       this.link.close(CloseReason.HandshakeTimeout, `stuck at ${step}`);
     }, this.ctx.timeoutMs);
-    this.link.send({ type: MessageType.Hello, version: PROTOCOL_VERSION, flags: this.ctx.flags, address: this.ctx.self });
+    const flags = this.ctx.flags | (this.authenticated ? HelloFlag.Authenticated : 0);
+    this.link.send({ type: MessageType.Hello, version: PROTOCOL_VERSION, flags, address: this.ctx.self });
   }
 
   cancel(): void {
     this.finish();
+  }
+
+  /** Over TLS with this node's key: the peer proved an identity and so did we. */
+  private get authenticated(): boolean {
+    return this.link.identity !== undefined && this.ctx.selfIdentity !== undefined;
   }
 
   /**
@@ -63,9 +72,10 @@ export class OutboundHandshake {
         return this.fail(CloseReason.DifficultyTooHigh, detail);
       }
       this.step = 'solving';
-      this.link.flags = (msg.flags ?? 0) & this.ctx.flags;
+      this.link.flags = (msg.flags ?? 0) & (this.ctx.flags | (this.authenticated ? HelloFlag.Authenticated : 0));
       const nonce = msg.nonce.slice();
-      this.ctx.solver(nonce, this.ctx.self, msg.difficulty, this.job.signal).then(
+      const bound = this.authenticated ? bindNonce(nonce, this.ctx.selfIdentity!) : nonce;
+      this.ctx.solver(bound, this.ctx.self, msg.difficulty, this.job.signal).then(
         (solution) => {
           if (this.step !== 'solving' || this.link.state === 'closed') return;
           this.step = 'await-response';
@@ -78,9 +88,11 @@ export class OutboundHandshake {
       );
       return;
     }
-    if (this.step === 'await-response' && msg.type === MessageType.PeerResponse) {
+    const response =
+      msg.type === MessageType.PeerResponse || (msg.type === MessageType.AuthPeerResponse && this.authenticated);
+    if (this.step === 'await-response' && response) {
       this.finish();
-      this.ctx.established(this.link, msg.peers);
+      this.ctx.established(this.link, msg);
       return;
     }
     this.fail(CloseReason.UnexpectedMessage, `got type ${msg.type} at ${this.step}`);

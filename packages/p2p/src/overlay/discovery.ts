@@ -3,6 +3,7 @@ import type { P2PConfig } from '../config.js';
 import { FRESH_CANDIDATES_LIMIT, MAX_ADDRESSES_PER_RESPONSE, MAX_UNSOLICITED_RESPONSES } from '../constants.js';
 import type { Counters } from '../counters.js';
 import { randomInt, sample } from '../random.js';
+import type { PeerMessages } from '../identity/auth-messages.js';
 import { SeenCache } from '../spread/seen-cache.js';
 import { CloseReason } from '../transport/close-reason.js';
 import type { Link } from '../transport/link.js';
@@ -32,6 +33,8 @@ export interface DiscoveryOptions {
   view: View<Link>;
   known: KnownPeers;
   links: LinkPort;
+  /** PEER RESPONSE and PUSH as each link speaks them (with identities on authenticated links). */
+  messages: PeerMessages;
 }
 
 /**
@@ -89,7 +92,7 @@ export class Discovery {
     // Marked so the PUSH echoing back is not forwarded again (a full set only costs an extra forward).
     this.pushSeen.add(link.key!);
     for (const n of this.opts.view.list()) {
-      if (n !== link) n.send({ type: MessageType.Push, ttl, address: newcomer });
+      if (n !== link) n.send(this.opts.messages.push(n, ttl, newcomer));
     }
   }
 
@@ -104,7 +107,7 @@ export class Discovery {
       const more = known.sample(want - peers.length, (k) => !skip(k));
       peers.push(...more);
     }
-    link.send({ type: MessageType.PeerResponse, peers });
+    link.send(this.opts.messages.peerResponse(link, peers));
   }
 
   /** Ask `link` for addresses; its PEER RESPONSE is then read (once). */
@@ -115,10 +118,12 @@ export class Discovery {
   /**
    * A PEER RESPONSE on an established link: read only in answer to our PEER REQUEST. The first
    * `MAX_UNSOLICITED_RESPONSES` unsolicited ones are ignored and counted; one more closes the link.
+   * `onRead` runs only for an answer that is read (an AUTH PEER RESPONSE remembers its identities then).
    */
-  onPeerResponse(link: Link, peers: PeerAddress[]): void {
+  onPeerResponse(link: Link, peers: PeerAddress[], onRead?: () => void): void {
     if (this.requested.has(link)) {
       this.requested.delete(link);
+      onRead?.();
       this.learn(peers, link.group);
       return;
     }
@@ -163,9 +168,10 @@ export class Discovery {
    * A newcomer joined somewhere: remember it, dial it if the view has room, pass the PUSH on with
    * `min(ttl, p2p_ttl) - 1`. At most `pushesPerMinute` PUSHes a neighbour are read and
    * `pushDialsPerMinute` of them dialled; the rest are dropped (counted), so one neighbour's
-   * flood neither reaches far nor crowds out the others' PUSHes.
+   * flood neither reaches far nor crowds out the others' PUSHes. `onRead` runs only for a PUSH that
+   * is read (an AUTH PUSH remembers its identity then).
    */
-  onPush(from: Link, ttl: number, address: PeerAddress): void {
+  onPush(from: Link, ttl: number, address: PeerAddress, onRead?: () => void): void {
     const { config, counters } = this.opts;
     const key = formatPeerAddress(address);
     if (key === this.links.selfKey || address.port === 0) return;
@@ -173,6 +179,7 @@ export class Discovery {
       counters.drops.drop('push-rate-limited', { from: from.key, peer: key }, 'too many PUSHes from one neighbour: dropped');
       return;
     }
+    onRead?.();
     this.opts.known.add(address, from.group);
     if (this.links.room() > 0 && this.links.canDial(key)) {
       if (this.pushDials.take(from)) this.links.connect(address);
@@ -187,7 +194,7 @@ export class Discovery {
       counters.drops.drop('push-seen-evicted', { peer: key }, 'PUSH suppression set full: forgot the oldest');
     }
     for (const n of this.opts.view.values()) {
-      if (n !== from && n.key !== key) n.send({ type: MessageType.Push, ttl: hops - 1, address });
+      if (n !== from && n.key !== key) n.send(this.opts.messages.push(n, hops - 1, address));
     }
   }
 

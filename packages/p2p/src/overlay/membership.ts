@@ -10,8 +10,12 @@ import {
 import { isBootstrapper, type P2PConfig } from '../config.js';
 import type { Counters } from '../counters.js';
 import { InboundHandshake } from '../handshake/inbound.js';
+import { learnPeerResponse, learnPush, PeerMessages } from '../identity/auth-messages.js';
+import type { HostIdentity } from '../identity/host-identity.js';
+import { identityHex } from '../identity/host-identity.js';
+import { sameIdentity, type IdentityPins } from '../identity/pins.js';
 import { OutboundHandshake } from '../handshake/outbound.js';
-import { CloseReason } from '../transport/close-reason.js';
+import { closeLogLevel, CloseReason } from '../transport/close-reason.js';
 import { Link } from '../transport/link.js';
 import type { Connection, Dial, DialFailure, Transport } from '../transport/types.js';
 import type { Clock, Logger, PowSolver, RandomBytes } from '../types.js';
@@ -33,6 +37,8 @@ export interface MembershipOptions {
   view: View<Link>;
   known: KnownPeers;
   liveness: Liveness;
+  /** With a hostkey: this node's identity and the identities pinned per address. */
+  auth?: { self: HostIdentity; pins: IdentityPins } | undefined;
   /** A PEER NOTIFICATION from an established neighbour. */
   onNotification(link: Link, msg: PeerNotification): void;
   /** This node's HELLO flag bits (HelloFlag), offered in both directions of the handshake. */
@@ -81,10 +87,12 @@ export class Membership implements LinkPort {
   private readonly linksOf: (group: string) => number;
   private stopped = false;
   private readonly log: Logger;
+  private readonly messages: PeerMessages;
 
   constructor(private readonly opts: MembershipOptions) {
     this.log = opts.logger;
-    this.discovery = new Discovery({ ...opts, links: this });
+    this.messages = new PeerMessages((key) => opts.view.get(key)?.identity ?? opts.auth?.pins.get(key));
+    this.discovery = new Discovery({ ...opts, links: this, messages: this.messages });
     this.admission = new Admission(opts);
     this.linksOf = (group) => this.countLinks(group);
     this.routes = {
@@ -94,6 +102,13 @@ export class Membership implements LinkPort {
       peerResponse: (link, peers) => this.discovery.onPeerResponse(link, peers),
       push: (link, ttl, address) => this.discovery.onPush(link, ttl, address),
       lazyPush: (link, msg) => opts.onLazyPush(link, msg),
+      authPeerResponse: (link, msg) =>
+        this.discovery.onPeerResponse(
+          link,
+          msg.peers.map((p) => p.address),
+          () => learnPeerResponse(opts.auth?.pins, msg),
+        ),
+      authPush: (link, msg) => this.discovery.onPush(link, msg.ttl, msg.address, () => learnPush(opts.auth?.pins, msg)),
     };
   }
 
@@ -203,7 +218,12 @@ export class Membership implements LinkPort {
           maxDifficulty: config.maxAcceptedDifficulty,
           timeoutMs: config.handshakeTimeoutMs,
           flags: this.opts.helloFlags,
-          established: (l, peers) => this.outboundEstablished(l, peers),
+          selfIdentity: this.opts.auth?.self.id,
+          established: (l, msg) =>
+            this.outboundEstablished(
+              l,
+              msg.type === MessageType.PeerResponse ? msg.peers : learnPeerResponse(this.opts.auth?.pins, msg),
+            ),
         });
         this.handshakes.set(link, hs);
         hs.start();
@@ -212,7 +232,10 @@ export class Membership implements LinkPort {
         if (this.dials.get(key) !== attempt) return;
         this.dials.delete(key);
         counters.handshakeFailed(failure.reason);
-        this.log.debug({ peer: key, reason: failure.reason, detail: failure.detail }, `dial failed: ${failure.reason}`);
+        this.log[closeLogLevel(failure.reason)](
+          { peer: key, reason: failure.reason, detail: failure.detail },
+          `dial failed: ${failure.reason} (${failure.detail})`,
+        );
         this.opts.known.markFailed(key);
         this.discovery.afterLoss();
       },
@@ -260,11 +283,36 @@ export class Membership implements LinkPort {
     return this.selfKey < key;
   }
 
-  /** HELLO arrived: refuse self-links, other IPs, duplicates and full groups; settle simultaneous dials. */
+  /**
+   * On an authenticated link, the identity rules: not this node's own key, not a key that has a link
+   * already (under any address), and the key pinned for the claimed address if there is one.
+   */
+  private identityRefusal(link: Link, key: string): CloseReason | undefined {
+    const id = link.identity;
+    const auth = this.opts.auth;
+    if (!id || !auth) return undefined;
+    if (sameIdentity(id, auth.self.id)) return CloseReason.SelfLink;
+    const pinned = auth.pins.get(key);
+    if (pinned && !sameIdentity(pinned, id)) {
+      link.logger.warn(
+        { reason: CloseReason.IdentityMismatch, pinned: identityHex(pinned), presented: identityHex(id) },
+        `identity changed for ${key}`,
+      );
+      return CloseReason.IdentityMismatch;
+    }
+    for (const other of this.opts.view.values()) if (other !== link && sameIdentity(other.identity, id)) return CloseReason.DuplicateLink;
+    for (const other of this.inbound) {
+      if (other !== link && other.key !== undefined && sameIdentity(other.identity, id)) return CloseReason.DuplicateLink;
+    }
+    return undefined;
+  }
+
+  /** HELLO arrived: refuse self-links (address or key), other IPs, duplicates (address or key), pinned-key mismatches and full groups; settle simultaneous dials. */
   private admit(link: Link, address: PeerAddress): CloseReason | undefined {
-    const refusal = this.admission.atHello(link, address, this.linksOf);
-    if (refusal) return refusal;
     const key = formatPeerAddress(address);
+    // Before admission's duplicate check: a key claiming a linked peer's address is a forgery, not a duplicate.
+    const refusal = this.identityRefusal(link, key) ?? this.admission.atHello(link, address, this.linksOf);
+    if (refusal) return refusal;
     if (this.dials.has(key)) {
       if (this.ourDialWins(key)) return CloseReason.SimultaneousDial;
       this.abortDial(key, CloseReason.SimultaneousDial);
@@ -290,6 +338,8 @@ export class Membership implements LinkPort {
     const key = link.key!;
     const address = link.peer!;
     if (view.has(key)) return link.close(CloseReason.DuplicateLink);
+    const refusal = this.identityRefusal(link, key);
+    if (refusal) return link.close(refusal, 'at VERIFICATION RESPONSE');
     if (this.dials.has(key)) {
       if (this.ourDialWins(key)) return link.close(CloseReason.SimultaneousDial);
       this.abortDial(key, CloseReason.SimultaneousDial);
@@ -300,7 +350,7 @@ export class Membership implements LinkPort {
       this.evict(decision.evict, address, CloseReason.Evicted);
     }
     const peers = view.sample(config.peerSampleSize, key).map((l) => l.peer!);
-    if (!link.send({ type: MessageType.PeerResponse, peers })) return;
+    if (!link.send(this.messages.peerResponse(link, peers))) return;
     this.establish(link);
     this.discovery.announce(link, address);
   }
@@ -313,7 +363,7 @@ export class Membership implements LinkPort {
    * and its per-neighbour PUSH dial budget.
    */
   private evict(victim: Link, newcomer: PeerAddress, reason: CloseReason): void {
-    victim.send({ type: MessageType.Push, ttl: 1, address: newcomer });
+    victim.send(this.messages.push(victim, 1, newcomer));
     victim.close(reason, `making room for ${formatPeerAddress(newcomer)}`, true);
   }
 
@@ -325,6 +375,8 @@ export class Membership implements LinkPort {
     if (attempt?.link === link) this.dials.delete(key);
     const { view } = this.opts;
     if (view.has(key)) return link.close(CloseReason.DuplicateLink);
+    const refusal = this.identityRefusal(link, key);
+    if (refusal) return link.close(refusal, 'at PEER RESPONSE');
     if (view.isFull) {
       if (!attempt?.shuffle) return link.close(CloseReason.ViewFull);
       const decision = this.admission.whenFull(link, true);

@@ -1,5 +1,7 @@
 import {
   MessageType,
+  type AuthPeerResponse,
+  type AuthPush,
   typeName,
   type LazyPushMessage,
   type Message,
@@ -19,11 +21,16 @@ export interface Routes {
   push(link: Link, ttl: number, address: PeerAddress): void;
   /** IHAVE, GRAFT or PRUNE (the handler checks the link negotiated lazy push). */
   lazyPush(link: Link, msg: LazyPushMessage): void;
+  /** 515, only on an authenticated link; read only in answer to our PEER REQUEST, as 505. */
+  authPeerResponse(link: Link, msg: AuthPeerResponse): void;
+  /** 516, only on an authenticated link. */
+  authPush(link: Link, msg: AuthPush): void;
 }
 
 /**
- * Message routing of established links: 504, 505, 509, 510, 511 and 512-514 go to their handler; anything
- * else from an established neighbour closes its link (`unexpected-message`).
+ * Message routing of established links: 504, 505, 509, 510, 511 and 512-514 go to their handler, and
+ * 515-516 too on an authenticated link; anything else from an established neighbour (515-516 on a
+ * plaintext link included) closes its link (`unexpected-message`).
  */
 export function routeEstablished(link: Link, msg: Message, routes: Routes): void {
   switch (msg.type) {
@@ -41,7 +48,12 @@ export function routeEstablished(link: Link, msg: Message, routes: Routes): void
     case MessageType.Graft:
     case MessageType.Prune:
       return routes.lazyPush(link, msg);
-    default:
-      link.close(CloseReason.UnexpectedMessage, `${typeName(msg.type)} on an established link`);
+    case MessageType.AuthPeerResponse:
+      if (!link.identity) break;
+      return routes.authPeerResponse(link, msg);
+    case MessageType.AuthPush:
+      if (!link.identity) break;
+      return routes.authPush(link, msg);
   }
+  link.close(CloseReason.UnexpectedMessage, `${typeName(msg.type)} on ${link.identity ? 'an' : 'a plaintext'} established link`);
 }

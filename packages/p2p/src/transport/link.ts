@@ -99,6 +99,11 @@ export class Link {
     this.log = this.log.child({ peer: key });
   }
 
+  /** The identity the peer proved (authenticated links only). */
+  get identity(): Uint8Array | undefined {
+    return this.socket.peerIdentity;
+  }
+
   get logger(): Logger {
     return this.log;
   }

@@ -1,6 +1,6 @@
 import { Duplex } from 'node:stream';
 import { connect as tlsConnect, createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
-import { formatPeerAddress, type PeerAddress } from '@gossip5/protocol';
+import { formatPeerAddress } from '@gossip5/protocol';
 import { TLS_ALPN } from '../constants.js';
 import { identityHex, identityOf, keyProblem, type HostIdentity } from '../identity/host-identity.js';
 import { sameIdentity, type IdentityPins } from '../identity/pins.js';
