@@ -22,6 +22,7 @@ export interface CliOptions {
 }
 
 export const USAGE = `Usage: gossip5 -c PATH [-v SECONDS] [-s SECONDS] [--log-level LEVEL]
+       gossip5 keygen --out FILE [--type rsa|ed25519] [--bits N]   (a new hostkey)
        gossip5 --help | --version
 
 Gossip-5 daemon of the VoidPhone P2P stack: spreads items between peers (P2P

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { resolve as resolvePath } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { parseNetwork, POW_DIFFICULTY_RANGE } from '@gossip5/p2p';
 import { isProtocolError, makePeerAddress, splitHostPort } from '@gossip5/protocol';
 import ini from 'ini';
@@ -23,8 +23,15 @@ export interface Endpoint {
 export interface GossipConfig {
   /** Absolute path of the INI file. */
   file: string;
-  /** Top-level `hostkey` as written (VoidPhone-wide; gossip does not use it). */
+  /**
+   * Top-level `hostkey` (VoidPhone-wide): absolute path of the PEM private key (a relative path is taken
+   * from the INI file's directory). Undefined when absent or empty: links are then plaintext.
+   */
   hostkey: string | undefined;
+  /** `allow_plaintext`: with a hostkey, also link to plaintext peers (mixed or legacy networks). */
+  allowPlaintext: boolean;
+  /** `bootstrapper_identity`: the bootstrapper's identity (64 hex digits), pinned from the start. */
+  bootstrapperIdentity: Uint8Array | undefined;
   cacheSize: number;
   degree: number;
   p2pTtl: number;
@@ -79,6 +86,8 @@ export const DEFAULT_VALIDATION_TIMEOUT_MS = 10_000;
 export const DEFAULT_SPREAD_SUPPRESSION_MS = 300_000;
 /** Default `max_api_connections`: module connections served at once. */
 export const DEFAULT_MAX_API_CONNECTIONS = 1024;
+/** Default `allow_plaintext`: with a hostkey, authenticated links only. */
+export const DEFAULT_ALLOW_PLAINTEXT = false;
 /** Default `shuffle_interval`: 60 s (the p2p package's default). */
 export const DEFAULT_SHUFFLE_INTERVAL_MS = 60_000;
 /** A config file larger than this is refused before it is read. */
@@ -115,6 +124,8 @@ export const GOSSIP_KEYS = [
   'shuffle_interval',
   'verify_peer_address',
   'exempt_networks',
+  'allow_plaintext',
+  'bootstrapper_identity',
 ] as const;
 
 type GossipKey = (typeof GOSSIP_KEYS)[number];
@@ -281,10 +292,10 @@ function readHostkey(file: string, top: Record<string, unknown>): string | undef
     value = value[0];
   }
   if (value === undefined || (typeof value === 'object' && value !== null)) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigError(file, 'hostkey', 'must be a file path');
-  }
-  return value.trim();
+  // `hostkey =` (empty) means no key, as an absent key does: plaintext links.
+  if (value === true || (typeof value === 'string' && value.trim() === '')) return undefined;
+  if (typeof value !== 'string') throw new ConfigError(file, 'hostkey', 'must be a file path');
+  return resolvePath(dirname(file), value.trim());
 }
 
 /**
@@ -329,6 +340,12 @@ export async function parseConfig(
       r.fail('exempt_networks', err instanceof Error ? err.message : String(err));
     }
   }
+  const allowPlaintext = r.boolean('allow_plaintext', DEFAULT_ALLOW_PLAINTEXT);
+  const bootIdText = r.text('bootstrapper_identity', false);
+  if (bootIdText !== undefined && !/^[0-9a-fA-F]{64}$/.test(bootIdText)) {
+    r.fail('bootstrapper_identity', `must be 64 hex digits (SHA-256 of the bootstrapper's public key), got ${JSON.stringify(bootIdText)}`);
+  }
+  const bootstrapperIdentity = bootIdText === undefined ? undefined : new Uint8Array(Buffer.from(bootIdText, 'hex'));
   const p2pAddress = (await r.endpoint('p2p_address', true))!;
   const apiAddress = (await r.endpoint('api_address', true))!;
   let bootstrapper = await r.endpoint('bootstrapper', false);
@@ -373,6 +390,8 @@ export async function parseConfig(
     shuffleIntervalMs,
     verifyPeerAddress,
     exemptNetworks,
+    allowPlaintext,
+    bootstrapperIdentity,
     warnings: r.warnings,
   });
 }

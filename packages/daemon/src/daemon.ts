@@ -1,6 +1,15 @@
 import type { Server } from 'node:http';
 import { createApiServer, type ApiServer, type ApiStats } from '@gossip5/api';
-import { createP2PNode, DEFAULT_EXEMPT_NETWORKS, type P2PNode, type P2PStats, type PowSolver, type RandomBytes, type Transport } from '@gossip5/p2p';
+import {
+  createP2PNode,
+  DEFAULT_EXEMPT_NETWORKS,
+  type HostIdentity,
+  type P2PNode,
+  type P2PStats,
+  type PowSolver,
+  type RandomBytes,
+  type Transport,
+} from '@gossip5/p2p';
 import { formatPeerAddress } from '@gossip5/protocol';
 import { pino, type Logger } from 'pino';
 import { AnnounceFlow } from './announce-flow.js';
@@ -63,6 +72,8 @@ export interface DaemonComponents {
   transport?: Transport | undefined;
   /** Default: one proof-of-work worker thread. */
   powSolver?: PowSolver | undefined;
+  /** The node's identity from its hostkey (`loadHostIdentity`); without it links are plaintext. */
+  identity?: HostIdentity | undefined;
 }
 
 /**
@@ -86,6 +97,7 @@ export class Daemon {
   readonly events: LiveEvents;
   private readonly log: Logger;
   private readonly clock: Clock;
+  private readonly identity: HostIdentity | undefined;
   private statusServer: Server | undefined;
   private stopStats: (() => void) | undefined;
   private stopping: Promise<void> | undefined;
@@ -98,6 +110,7 @@ export class Daemon {
   ) {
     this.log = log.child({ component: 'daemon' });
     this.clock = components.clock ?? systemClock;
+    this.identity = components.identity;
     this.api = createApiServer(
       {
         host: config.apiAddress.host,
@@ -133,6 +146,8 @@ export class Daemon {
         shuffleIntervalMs: config.shuffleIntervalMs,
         verifyPeerAddress: config.verifyPeerAddress,
         exemptNetworks: [...DEFAULT_EXEMPT_NETWORKS, ...config.exemptNetworks],
+        allowPlaintext: config.allowPlaintext,
+        bootstrapperIdentity: config.bootstrapperIdentity,
       },
       {
         validator: this.bridge.validator,
@@ -141,6 +156,7 @@ export class Daemon {
         randomBytes: components.random,
         transport: components.transport,
         powSolver: components.powSolver,
+        identity: components.identity,
       },
     );
     this.timings.watchJoins(this.p2p);
@@ -190,6 +206,19 @@ export class Daemon {
       },
       config.bootstrapper ? 'gossip daemon started' : 'gossip daemon started as a bootstrapper',
     );
+    if (this.identity) {
+      this.log.info(
+        { identity: this.identity.hex, keyType: this.identity.keyType, hostkey: config.hostkey, allowPlaintext: config.allowPlaintext },
+        config.allowPlaintext
+          ? 'P2P links: authenticated (TLS 1.3, hostkey), plaintext peers allowed (allow_plaintext)'
+          : 'P2P links: authenticated only (TLS 1.3, hostkey)',
+      );
+    } else {
+      this.log.warn(
+        { hostkey: config.hostkey ?? null },
+        'no hostkey: P2P links are plaintext and unauthenticated (set hostkey to a PEM private key; gossip5 keygen makes one)',
+      );
+    }
     this.stopStats = every(this.clock, STATS_INTERVAL_MS, () => this.logStats());
   }
 
@@ -207,7 +236,8 @@ export class Daemon {
 
   /** What GET /status returns: neighbours, known peers, every counter and the config in force. */
   status(): Record<string, unknown> {
-    const { warnings: _warnings, ...config } = this.config;
+    const { warnings: _warnings, bootstrapperIdentity, ...rest } = this.config;
+    const config = { ...rest, bootstrapperIdentity: bootstrapperIdentity ? Buffer.from(bootstrapperIdentity).toString('hex') : null };
     const self = this.p2p.address;
     return {
       address: self ? formatPeerAddress(self) : this.config.p2pAddress.text,
@@ -218,7 +248,9 @@ export class Daemon {
         items_in: n.itemsIn,
         items_out: n.itemsOut,
         push: n.push,
+        identity: n.identity ?? null,
       })),
+      identity: this.identity?.hex ?? null,
       known_peers: this.p2p.stats().knownPeers,
       modules: this.api.modules().map((m) => ({ remote: m.remote, data_types: m.dataTypes })),
       counters: this.stats(),

@@ -6,6 +6,9 @@ export { PARENT_POLL_MS, shouldWatchParent, watchParent } from './parent-watch.j
 export { Bridge } from './bridge.js';
 export type { BridgeStats } from './bridge.js';
 export { loadConfig, parseConfig } from './config.js';
+export { loadHostIdentity, MAX_HOSTKEY_FILE_BYTES } from './hostkey.js';
+export { keygen, parseKeygenArgs, KEYGEN_USAGE } from './keygen.js';
+export type { KeygenOptions } from './keygen.js';
 export type { Endpoint, GossipConfig } from './config.js';
 export { parseCli, USAGE } from './cli.js';
 export type { CliOptions } from './cli.js';

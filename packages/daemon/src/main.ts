@@ -3,6 +3,8 @@ import { parseCli, USAGE } from './cli.js';
 import { loadConfig } from './config.js';
 import { createGossipDaemon } from './daemon.js';
 import { systemClock } from './clock.js';
+import { loadHostIdentity } from './hostkey.js';
+import { keygen, KEYGEN_USAGE, parseKeygenArgs } from './keygen.js';
 import { createRootLogger } from './logger.js';
 import { shouldWatchParent, watchParent } from './parent-watch.js';
 import { packageVersion } from './version.js';
@@ -23,7 +25,32 @@ function errorCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null ? (err as { code?: string }).code : undefined;
 }
 
+async function runKeygen(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${KEYGEN_USAGE}\n`);
+    return;
+  }
+  let opts;
+  try {
+    opts = parseKeygenArgs(argv, process.env.INIT_CWD || process.cwd());
+  } catch (err) {
+    if (errorCode(err) === 'GOSSIP_ERR_USAGE') fail(`${(err as Error).message} (see keygen --help)`, 2);
+    throw err;
+  }
+  try {
+    const identity = await keygen(opts);
+    process.stdout.write(`${identity.hex}\n`);
+    process.stderr.write(`gossip5: wrote ${opts.type === 'rsa' ? `RSA-${opts.bits}` : 'Ed25519'} hostkey ${opts.out}\n`);
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'EEXIST') fail(`keygen: ${opts.out} exists; not overwriting a key`, 2);
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') fail(`keygen: cannot write ${opts.out} (${code})`, 2);
+    throw err;
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'keygen') return runKeygen(process.argv.slice(3));
   let cli;
   try {
     cli = parseCli(process.argv.slice(2), process.env, process.cwd());
@@ -41,11 +68,13 @@ async function main(): Promise<void> {
   }
 
   let config;
+  let identity;
   try {
     config = await loadConfig(cli.configPath, {
       validationTimeoutMs: cli.validationTimeoutMs,
       spreadSuppressionMs: cli.spreadSuppressionMs,
     });
+    identity = await loadHostIdentity(config);
   } catch (err) {
     if (errorCode(err) === 'GOSSIP_ERR_CONFIG') fail((err as Error).message, 2);
     throw err;
@@ -56,7 +85,7 @@ async function main(): Promise<void> {
   for (const warning of config.warnings) log.warn({ file: config.file }, warning);
 
   const clock = systemClock;
-  const daemon = createGossipDaemon(config, { logger: root.logger, clock });
+  const daemon = createGossipDaemon(config, { logger: root.logger, clock, identity });
   try {
     await daemon.start();
   } catch (err) {

@@ -160,7 +160,7 @@ test('a resolvable name becomes its address; the text stays as written', async (
 
 test('other sections and other top-level keys are ignored, even with bad values', async () => {
   const c = await loadConfig(fixture('other-sections.ini'));
-  assert.is(c.hostkey, 'keys/hostkey.pem');
+  assert.is(c.hostkey, join(dirname(fixture('other-sections.ini')), 'keys/hostkey.pem'), 'relative to the INI file');
   assert.is(c.cacheSize, 20);
   assert.is(c.degree, 4);
   assert.is(c.p2pAddress.port, 6004);
@@ -379,8 +379,19 @@ test('a key named in an earlier section is not a duplicate', async () => {
   assert.is(c.degree, 30);
 });
 
-test('an empty hostkey is refused', async () => {
-  await rejects(`hostkey =\n${ini()}`, 'hostkey', /must be a file path/);
+test('an empty hostkey means no key (plaintext), as an absent one does', async () => {
+  assert.is((await parseConfig(`hostkey =\n${ini()}`, FILE, {}, fakeDns)).hostkey, undefined);
+  assert.is((await parseConfig(`hostkey\n${ini()}`, FILE, {}, fakeDns)).hostkey, undefined);
+});
+
+test('allow_plaintext is a boolean (default false); bootstrapper_identity is 64 hex digits', async () => {
+  assert.is((await parseConfig(ini(), FILE, {}, fakeDns)).allowPlaintext, false);
+  assert.is((await parseConfig(ini({ allow_plaintext: 'yes' }), FILE, {}, fakeDns)).allowPlaintext, true);
+  await rejects(ini({ allow_plaintext: 'maybe' }), '[gossip] allow_plaintext', /must be true or false/);
+  const hexId = 'ab'.repeat(32);
+  const c = await parseConfig(ini({ bootstrapper_identity: hexId.toUpperCase() }), FILE, {}, fakeDns);
+  assert.equal(c.bootstrapperIdentity, new Uint8Array(32).fill(0xab));
+  await rejects(ini({ bootstrapper_identity: 'abc' }), '[gossip] bootstrapper_identity', /64 hex digits/);
 });
 
 // ---------------------------------------------------------------- shipped files

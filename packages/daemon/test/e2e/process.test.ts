@@ -66,6 +66,35 @@ for (const [name, text, key] of cases) {
   });
 }
 
+test('a hostkey that cannot be read or parsed exits 2 with one line naming hostkey, the key file and the INI', async () => {
+  const garbage = join(dir, 'garbage.pem');
+  await writeFile(garbage, 'not a key\n');
+  for (const key of [join(dir, 'absent.pem'), garbage]) {
+    const file = join(dir, 'bad-hostkey.ini');
+    const body = good.replace('PORT1', String(await freePort())).replace('PORT2', String(await freePort()));
+    await writeFile(file, `hostkey = ${key}\n${body}`);
+    const r = await run(['-c', file]);
+    assert.is(r.code, 2, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.is(lines.length, 1, r.stderr);
+    assert.ok(lines[0]!.includes(`${file}: hostkey: ${key}: `), lines[0]);
+  }
+});
+
+test('gossip5 keygen --out FILE makes a 4096-bit RSA key and prints its identity; a second run does not overwrite', async () => {
+  const out = join(dir, 'keygen.pem');
+  const r = await run(['keygen', '--out', out]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^[0-9a-f]{64}\n$/);
+  assert.match(r.stderr, /RSA-4096/);
+  const { loadHostIdentity } = await import('../../src/hostkey.js');
+  const id = await loadHostIdentity({ file: '/x.ini', hostkey: out });
+  assert.is(id?.hex, r.stdout.trim());
+  const again = await run(['keygen', '--out', out]);
+  assert.is(again.code, 2);
+  assert.match(again.stderr, /exists; not overwriting/);
+});
+
 test('a missing config file exits 2 naming the file', async () => {
   const file = join(dir, 'nope.ini');
   const r = await run(['-c', file]);
