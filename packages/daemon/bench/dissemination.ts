@@ -37,6 +37,8 @@ export interface DisseminationOptions {
   lazyPush?: boolean;
   /** Items announced (and awaited everywhere) before the measured ones: the tree forms on them. */
   warmUp: number;
+  /** Authenticated links: every node gets a hostkey of this type. Absent: plaintext. */
+  hostkey?: 'ed25519' | 'rsa' | undefined;
   log: (line: string) => void;
 }
 
@@ -48,6 +50,8 @@ export interface DisseminationResult {
   ttl: number;
   dataBytes: number;
   mode: string;
+  /** `tls (ed25519)` or `plaintext`. */
+  links: string;
   startSeconds: number;
   connectSeconds: number;
   /** Neighbours per node when the items were announced: min, mean, max. */
@@ -128,6 +132,7 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
     logLevel: 'info',
     daemonMain: o.daemonMain,
     ...(o.lazyPush === undefined ? {} : { extra: { lazy_push: o.lazyPush ? 'on' : 'off' } }),
+    hostkey: o.hostkey,
     nodeArgs: (i) => (o.cpuProfDir && i === profiled ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []),
   });
   const modules: FakeModule[] = [];
@@ -273,6 +278,7 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
       ttl: o.ttl,
       dataBytes: o.dataBytes,
       mode: o.pace > 0 ? `paced ${o.pace}/s` : 'burst',
+      links: o.hostkey ? `tls (${o.hostkey})` : 'plaintext',
       startSeconds,
       connectSeconds,
       neighbours: { min: Math.min(...degrees), mean: degrees.reduce((a, b) => a + b, 0) / n, max: Math.max(...degrees) },

@@ -45,6 +45,8 @@ const HELP = `Usage: tsx bench/main.ts [options]
   --degrees LIST          extra degrees tried at the largest N, burst only (default 4,8; quick none)
   --pace LIST             paced runs at the largest N, in announces per second (default 100,200; 0 or '' = none)
   --pow D                 pow_difficulty of every node (default 8)
+  --links LIST            dissemination link modes, each case run in every mode, interleaved run by run:
+                          plaintext, tls (Ed25519 hostkeys), tls-rsa (RSA-2048) (default plaintext,tls)
   --ceiling-items K       items for the closed-loop single-node run (default 100000; quick 20000)
   --window W              closed loop: items in flight at most (default 512; the node holds 1024 pending)
   --blast-seconds S       length of the open-loop single-node run (default 3; quick 1)
@@ -75,6 +77,7 @@ const { values } = parseArgs({
     degrees: { type: 'string' },
     pace: { type: 'string' },
     pow: { type: 'string', default: '8' },
+    links: { type: 'string', default: 'plaintext,tls' },
     'ceiling-items': { type: 'string' },
     'blast-seconds': { type: 'string' },
     window: { type: 'string' },
@@ -137,6 +140,14 @@ if (paces.some((r) => !Number.isFinite(r))) {
   process.exit(2);
 }
 const pow = int(values.pow, 8, '--pow');
+const LINK_MODES = { plaintext: undefined, tls: 'ed25519', 'tls-rsa': 'rsa' } as const;
+const linkModes = values.links.split(',').map((s) => s.trim()).filter((s) => s !== '');
+for (const m of linkModes) {
+  if (!(m in LINK_MODES)) {
+    console.error(`bench: --links: unknown mode ${m} (plaintext, tls, tls-rsa)`);
+    process.exit(2);
+  }
+}
 const ceilingItems = int(values['ceiling-items'], quick ? 20_000 : 100_000, '--ceiling-items', 1);
 const repeat = int(values.repeat, quick ? 1 : 3, '--repeat', 1);
 const window = int(values.window, 512, '--window', 256);
@@ -188,10 +199,13 @@ if (runs('dissemination')) {
   for (const d of degrees) base.push({ n: largest, d, pace: 0 });
   const plan = base.flatMap((p) => lazyModes.map((lazyPush) => ({ ...p, lazyPush })));
   for (const p of plan) {
-    const runsOf: DisseminationResult[] = [];
-    for (let k = 1; k <= repeat; k++) {
-      log(`dissemination: N=${p.n}, M=${items}, degree ${p.d}, ${p.pace > 0 ? `paced ${p.pace}/s` : 'burst'}, lazy_push ${p.lazyPush ? 'on' : 'off'}, pow_difficulty ${pow}, run ${k} of ${repeat}`);
+    // Every link mode of a case runs in turn, run by run, so slow drift of the shared machine hits them alike.
+    const runsByMode = new Map<string, DisseminationResult[]>(linkModes.map((m) => [m, []]));
+    for (let k = 1; k <= repeat; k++) for (const linkMode of linkModes) {
+      const runsOf = runsByMode.get(linkMode)!;
+      log(`dissemination: N=${p.n}, M=${items}, degree ${p.d}, ${p.pace > 0 ? `paced ${p.pace}/s` : 'burst'}, lazy_push ${p.lazyPush ? 'on' : 'off'}, ${linkMode} links, pow_difficulty ${pow}, run ${k} of ${repeat}`);
       const r: DisseminationResult = await runDissemination({
+        hostkey: LINK_MODES[linkMode as keyof typeof LINK_MODES],
         nodes: p.n,
         items,
         degree: p.d,
@@ -214,6 +228,7 @@ if (runs('dissemination')) {
       );
       runsOf.push(r);
     }
+    for (const runsOf of runsByMode.values()) {
     // Burst runs are judged by when everything arrived, paced runs by their tail latency.
     const medianOf = p.pace > 0 ? 'p99Ms' : 'allEverywhereMs';
     const figures = {
@@ -237,6 +252,7 @@ if (runs('dissemination')) {
         loadRssMiB: (rs) => Math.max(...rs.flatMap((r) => r.loadRssMiB)),
       }),
     });
+    }
   }
 }
 if (runs('ceiling')) {
@@ -360,7 +376,7 @@ const json = {
   quick,
   seconds,
   load: { before: loadBefore, after: loadAfter },
-  settings: { repeat, daemonMain: daemonMain ?? 'packages/daemon/dist/main.js', nodes, items, degree, fullMesh, lazyPush: values['lazy-push'], warmUp, degrees, paces, powDifficulty: pow, ceilingItems, window, blastSeconds, profileItems, memoryItems, memoryS, overloadItems, stuckItems, floodItems },
+  settings: { repeat, linkModes, daemonMain: daemonMain ?? 'packages/daemon/dist/main.js', nodes, items, degree, fullMesh, lazyPush: values['lazy-push'], warmUp, degrees, paces, powDifficulty: pow, ceilingItems, window, blastSeconds, profileItems, memoryItems, memoryS, overloadItems, stuckItems, floodItems },
   targets: ts,
   ...res,
 };

@@ -6,6 +6,7 @@
  * that check logging itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,8 @@ export interface NodeOptions {
    * They still stop by themselves if the caller dies (GOSSIP5_WATCH_PARENT=1). For `pnpm demo`.
    */
   ownProcessGroup?: boolean;
+  /** Give every node a fresh hostkey of this type (authenticated TLS links); absent: plaintext. */
+  hostkey?: 'ed25519' | 'rsa' | undefined;
 }
 
 export interface LogLine {
@@ -218,8 +221,10 @@ export function iniText(
   bootstrapperPort: number | undefined,
   o: NodeOptions,
   statusPort?: number,
+  hostkeyFile?: string,
 ): string {
   const lines = [
+    ...(hostkeyFile !== undefined ? [`hostkey = ${hostkeyFile}`] : []),
     '[gossip]',
     `cache_size = ${o.cacheSize ?? 1000}`,
     `degree = ${o.degree ?? 4}`,
@@ -253,7 +258,14 @@ export class LocalNetwork {
         const apiPort = await freePort();
         const statusPort = await freePort();
         const file = join(dir, `node${i}.ini`);
-        await writeFile(file, iniText(p2pPort, apiPort, bootstrapperPort, options, statusPort));
+        let hostkeyFile: string | undefined;
+        if (options.hostkey) {
+          hostkeyFile = join(dir, `node${i}.key.pem`);
+          const { privateKey } =
+            options.hostkey === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
+          await writeFile(hostkeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+        }
+        await writeFile(file, iniText(p2pPort, apiPort, bootstrapperPort, options, statusPort, hostkeyFile));
         const args = ['--log-level', options.logLevel ?? 'info'];
         if (options.validationTimeout !== undefined) args.push('-v', String(options.validationTimeout));
         if (options.spreadSuppression !== undefined) args.push('-s', String(options.spreadSuppression));

@@ -43,6 +43,7 @@ export function disseminationTable(rows: DisseminationResult[]): string {
       'degree',
       'lazy push',
       'announce',
+      'links',
       'runs',
       'delivery (worst)',
       'p50 ms',
@@ -64,6 +65,7 @@ export function disseminationTable(rows: DisseminationResult[]): string {
       String(r.degree),
       r.lazyPush === false ? 'off' : 'on',
       r.mode,
+      r.links ?? 'plaintext',
       String(r.repeats?.runs ?? 1),
       (r.repeats?.worst['deliveryRatio'] ?? r.deliveryRatio).toFixed(4),
       fixed(r.latencyMs.p50),
@@ -181,10 +183,10 @@ export function secondHalfGrowth(points: Array<[number, number]>): number | unde
   return half[half.length - 1]![1] - half[0]![1];
 }
 
-export function targets(res: Results, items: number, degree: number, meshDegree = 9): Target[] {
+function disseminationTargets(dissemination: Results['dissemination'], items: number, degree: number, meshDegree: number): Target[] {
   const out: Target[] = [];
   // Issue 10 (lazy push): N=10 full mesh and N=30 degree 6 bursts, paced 100/s at N=30.
-  const lazyOn = res.dissemination.filter((r) => r.lazyPush !== false && r.items === items);
+  const lazyOn = dissemination.filter((r) => r.lazyPush !== false && r.items === items);
   const mesh = lazyOn.find((r) => r.nodes === 10 && r.degree === meshDegree && r.mode === 'burst');
   const d30 = lazyOn.find((r) => r.nodes === 30 && r.degree === degree && r.mode === 'burst');
   for (const r of [mesh, d30]) {
@@ -197,7 +199,7 @@ export function targets(res: Results, items: number, degree: number, meshDegree 
   if (mesh) out.push({ what: 'CPU per item per node (N=10 full mesh burst, median run)', target: '<= 25 us', value: `${fixed(mesh.cpuUsPerItemPerNode, 1)} us`, met: mesh.cpuUsPerItemPerNode <= 25 });
   const paced100 = lazyOn.find((r) => r.nodes === 30 && r.mode === 'paced 100/s');
   if (paced100) out.push({ what: 'p99 latency, paced 100 items/s at N=30 (median run)', target: '<= 10 ms', value: `${fixed(paced100.latencyMs.p99)} ms`, met: paced100.latencyMs.p99 <= 10 });
-  const at30 = res.dissemination.filter((r) => r.nodes === 30 && r.items === items && r.lazyPush !== false);
+  const at30 = dissemination.filter((r) => r.nodes === 30 && r.items === items && r.lazyPush !== false);
   const burst = at30.find((r) => r.mode === 'burst' && r.degree === degree) ?? at30.find((r) => r.mode === 'burst');
   const paced = at30.filter((r) => r.mode !== 'burst' && r.degree === burst?.degree);
   if (burst) {
@@ -214,6 +216,18 @@ export function targets(res: Results, items: number, degree: number, meshDegree 
     out.push({ what: 'whole batch everywhere (burst, median run)', target: '< 5 s', value: `${fixed(burst.allEverywhereMs / 1000, 2)} s`, met: burst.allEverywhereMs < 5000 });
     const idleMax = burst.repeats?.worst['idleRssMiB'] ?? max(burst.idle.rssMiB);
     out.push({ what: 'idle RSS per node (max over the N=30 nodes and runs)', target: '< 80 MB', value: `${fixed(idleMax)} MiB`, met: idleMax * 1.048576 < 80 });
+  }
+  return out;
+}
+
+export function targets(res: Results, items: number, degree: number, meshDegree = 9): Target[] {
+  const out: Target[] = [];
+  // The dissemination targets hold for every link mode (plaintext and TLS): judged per mode.
+  const modes = [...new Set(res.dissemination.map((r) => r.links ?? 'plaintext'))];
+  for (const links of modes) {
+    const rows = res.dissemination.filter((r) => (r.links ?? 'plaintext') === links);
+    const tag = modes.length > 1 ? `[${links}] ` : '';
+    out.push(...disseminationTargets(rows, items, degree, meshDegree).map((t) => ({ ...t, what: `${tag}${t.what}` })));
   }
   if (res.memory) {
     const g = secondHalfGrowth(res.memory.rssByItems);
