@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { profileDir, runCeiling, type CeilingOptions, type CeilingResult } from './ceiling.js';
 import { runDissemination, type DisseminationResult } from './dissemination.js';
 import { runOverload } from './overload.js';
+import { runTlsCost } from './tls-cost.js';
 import { installCleanup } from './lib/cleanup.js';
 import { load, machine } from './lib/machine.js';
 import { medianBy, repeats } from './lib/repeat.js';
@@ -26,6 +27,7 @@ import {
   profileTable,
   resourcesTable,
   rssSeriesTable,
+  tlsCostTable,
   targets,
   targetsTable,
   type Results,
@@ -34,7 +36,7 @@ import {
 const HELP = `Usage: tsx bench/main.ts [options]
 
   --quick                 smoke run: N=10, M=200, short single-node runs
-  --only LIST             comma list of: dissemination, ceiling, blast, profile, memory, overload
+  --only LIST             comma list of: dissemination, ceiling, blast, profile, memory, overload, tls
                           (overload is not in the default run: --only overload)
   --nodes LIST            dissemination network sizes (default 10,30; quick 10)
   --items M               items announced per dissemination run (default 1000; quick 200)
@@ -56,6 +58,7 @@ const HELP = `Usage: tsx bench/main.ts [options]
   --overload-items K      overload: items announced flat out on node 0 of 2 (default 100000; quick 20000)
   --stuck-items K         overload: 4 KiB items sent past a module that never reads (default 20000; quick 5000)
   --flood-items K         overload: PEER NOTIFICATIONs a neighbour writes flat out (default 10000)
+  --tls-frames K          tls: frames sent over one link per run, plain TCP then TLS (default 200000; quick 50000)
   --daemon FILE           run another build's dist/main.js (to compare builds; default this package's)
   --network-profile       with profile: also profile node 1 of the smallest network (N=10 full mesh by default)
                           during a burst
@@ -87,6 +90,7 @@ const { values } = parseArgs({
     'overload-items': { type: 'string' },
     'stuck-items': { type: 'string' },
     'flood-items': { type: 'string' },
+    'tls-frames': { type: 'string' },
     out: { type: 'string' },
     repeat: { type: 'string' },
     daemon: { type: 'string' },
@@ -111,7 +115,7 @@ const int = (text: string | undefined, fallback: number, what: string, min = 0) 
   }
   return n;
 };
-const SCENARIOS = ['dissemination', 'ceiling', 'blast', 'profile', 'memory', 'overload'] as const;
+const SCENARIOS = ['dissemination', 'ceiling', 'blast', 'profile', 'memory', 'overload', 'tls'] as const;
 /** Scenarios run only when named in --only. */
 const ON_REQUEST: ReadonlyArray<(typeof SCENARIOS)[number]> = ['overload'];
 const only = values.only?.split(',').map((s) => s.trim());
@@ -158,6 +162,7 @@ const memoryS = int(values['memory-s'], 2, '--memory-s');
 const overloadItems = int(values['overload-items'], quick ? 20_000 : 100_000, '--overload-items', 2);
 const stuckItems = int(values['stuck-items'], quick ? 5_000 : 20_000, '--stuck-items', 2);
 const floodItems = int(values['flood-items'], 10_000, '--flood-items', 2);
+const tlsFrames = int(values['tls-frames'], quick ? 50_000 : 200_000, '--tls-frames', 1);
 if (nodes.some((n) => !Number.isInteger(n) || n < 2 || n > 200)) {
   console.error('bench: --nodes must be integers 2..200');
   process.exit(2);
@@ -274,6 +279,10 @@ if (runs('memory')) {
     rssEvery: Math.max(1, Math.floor(memoryItems / 10)),
   });
 }
+if (runs('tls')) {
+  log(`tls: ${tlsFrames} PEER NOTIFICATION frames over one loopback link, plain TCP then TLS 1.3, ${repeat} runs each; handshakes per key type`);
+  res.tlsCost = await runTlsCost({ frames: tlsFrames, batch: 16, repeat, handshakes: quick ? 5 : 20, log });
+}
 if (runs('overload')) {
   res.overload = await runOverload({ items: overloadItems, stuckItems, floodItems, daemonMain, log });
 }
@@ -359,6 +368,10 @@ if (res.networkProfile) {
   out.push(`\nCPU profile of node 1 in an N=${Math.max(...nodes)} network during a burst of ${items} items: ${networkProfileFile}`);
   out.push(profileTable(res.networkProfile));
 }
+if (res.tlsCost) {
+  out.push(`\nEncryption on one link (this process is both ends; ${res.tlsCost.frames} frames of ${res.tlsCost.frameBytes} B, ${res.tlsCost.batch} per write batch; CPU of both ends per frame, median of ${repeat})`);
+  out.push(tlsCostTable(res.tlsCost));
+}
 if (res.overload) {
   out.push('\nOverload (real daemons on 127.0.0.1; every module answers valid; RSS of the loaded node when the watched module had 50 % and 100 %)');
   out.push(overloadTable(res.overload));
@@ -376,7 +389,7 @@ const json = {
   quick,
   seconds,
   load: { before: loadBefore, after: loadAfter },
-  settings: { repeat, linkModes, daemonMain: daemonMain ?? 'packages/daemon/dist/main.js', nodes, items, degree, fullMesh, lazyPush: values['lazy-push'], warmUp, degrees, paces, powDifficulty: pow, ceilingItems, window, blastSeconds, profileItems, memoryItems, memoryS, overloadItems, stuckItems, floodItems },
+  settings: { repeat, linkModes, daemonMain: daemonMain ?? 'packages/daemon/dist/main.js', nodes, items, degree, fullMesh, lazyPush: values['lazy-push'], warmUp, degrees, paces, powDifficulty: pow, ceilingItems, window, blastSeconds, profileItems, memoryItems, memoryS, overloadItems, stuckItems, floodItems, tlsFrames },
   targets: ts,
   ...res,
 };

@@ -2,6 +2,7 @@
 import type { CeilingResult } from '../ceiling.js';
 import type { DisseminationResult } from '../dissemination.js';
 import type { OverloadResult } from '../overload.js';
+import type { TlsCostResult } from '../tls-cost.js';
 import type { ProfileSummary } from './cpuprofile.js';
 import type { Repeats } from './repeat.js';
 import { fixed, si, table } from './stats.js';
@@ -17,6 +18,7 @@ export interface Results {
   /** The figures of that (profiled) run, kept apart from the clean ones. */
   networkProfileRun?: Omit<DisseminationResult, 'profile' | 'stats'>;
   overload?: OverloadResult;
+  tlsCost?: TlsCostResult;
 }
 
 export interface Target {
@@ -240,6 +242,16 @@ export function targets(res: Results, items: number, degree: number, meshDegree 
   }
   if (res.overload) out.push(...overloadTargets(res.overload));
   return out;
+}
+
+export function tlsCostTable(r: TlsCostResult): string {
+  const range = (xs: number[]) => `${fixed(Math.min(...xs), 2)}..${fixed(Math.max(...xs), 2)}`;
+  const rows = [
+    ['plain TCP', `${fixed(r.plainUsPerFrame, 2)} (${range(r.plainRuns)})`, si(r.plainFramesPerSec), '-'],
+    ['TLS 1.3', `${fixed(r.tlsUsPerFrame, 2)} (${range(r.tlsRuns)})`, si(r.tlsFramesPerSec), `+${fixed(r.tlsUsPerFrame - r.plainUsPerFrame, 2)} µs`],
+  ];
+  const hs = r.handshakes.map((h) => [`handshake ${h.key}`, `${fixed(h.cpuMs, 2)} ms CPU`, `${fixed(h.wallMs, 2)} ms wall`, '']);
+  return table(['link', 'CPU µs/frame, both ends (range)', 'frames/s', 'encryption per frame per hop'], [...rows, ...hs]);
 }
 
 export function overloadTable(r: OverloadResult): string {
