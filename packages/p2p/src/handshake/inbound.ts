@@ -24,7 +24,7 @@ export interface InboundContext {
    * Called on HELLO with the claimed address: undefined to go on, or the reason to
    * refuse (self-link, duplicate, full view, lost simultaneous dial).
    */
-  admit(link: Link, address: PeerAddress): CloseReason | undefined;
+  admit(link: Link, address: PeerAddress): CloseReason | { reason: CloseReason; detail: string } | undefined;
   /** Called once nonce, address and work check out; the owner establishes the link (or closes it). */
   verified(link: Link, address: PeerAddress): void;
 }
@@ -70,6 +70,7 @@ export class InboundHandshake {
         return this.fail(CloseReason.AuthFlagMismatch, detail);
       }
       const refusal = this.ctx.admit(this.link, msg.address);
+      if (typeof refusal === 'object') return this.fail(refusal.reason, refusal.detail);
       if (refusal) return this.fail(refusal, `HELLO from ${formatPeerAddress(msg.address)}`);
       this.hello = msg.address;
       // Bit 2 is answered as the channel is (checked above), the other bits as both ends set them.

@@ -287,28 +287,26 @@ export class Membership implements LinkPort {
    * On an authenticated link, the identity rules: not this node's own key, not a key that has a link
    * already (under any address), and the key pinned for the claimed address if there is one.
    */
-  private identityRefusal(link: Link, key: string): CloseReason | undefined {
+  private identityRefusal(link: Link, key: string): { reason: CloseReason; detail: string } | undefined {
     const id = link.identity;
     const auth = this.opts.auth;
     if (!id || !auth) return undefined;
-    if (sameIdentity(id, auth.self.id)) return CloseReason.SelfLink;
+    if (sameIdentity(id, auth.self.id)) return { reason: CloseReason.SelfLink, detail: `${key} has this node's own key` };
     const pinned = auth.pins.get(key);
     if (pinned && !sameIdentity(pinned, id)) {
-      link.logger.warn(
-        { reason: CloseReason.IdentityMismatch, pinned: identityHex(pinned), presented: identityHex(id) },
-        `identity changed for ${key}`,
-      );
-      return CloseReason.IdentityMismatch;
+      const detail = `identity changed for ${key}: pinned ${identityHex(pinned)}, presented ${identityHex(id)}`;
+      return { reason: CloseReason.IdentityMismatch, detail };
     }
-    for (const other of this.opts.view.values()) if (other !== link && sameIdentity(other.identity, id)) return CloseReason.DuplicateLink;
+    const duplicate = { reason: CloseReason.DuplicateLink, detail: `key ${identityHex(id)} already has a link` };
+    for (const other of this.opts.view.values()) if (other !== link && sameIdentity(other.identity, id)) return duplicate;
     for (const other of this.inbound) {
-      if (other !== link && other.key !== undefined && sameIdentity(other.identity, id)) return CloseReason.DuplicateLink;
+      if (other !== link && other.key !== undefined && sameIdentity(other.identity, id)) return duplicate;
     }
     return undefined;
   }
 
   /** HELLO arrived: refuse self-links (address or key), other IPs, duplicates (address or key), pinned-key mismatches and full groups; settle simultaneous dials. */
-  private admit(link: Link, address: PeerAddress): CloseReason | undefined {
+  private admit(link: Link, address: PeerAddress): CloseReason | { reason: CloseReason; detail: string } | undefined {
     const key = formatPeerAddress(address);
     // Before admission's duplicate check: a key claiming a linked peer's address is a forgery, not a duplicate.
     const refusal = this.identityRefusal(link, key) ?? this.admission.atHello(link, address, this.linksOf);
@@ -339,7 +337,7 @@ export class Membership implements LinkPort {
     const address = link.peer!;
     if (view.has(key)) return link.close(CloseReason.DuplicateLink);
     const refusal = this.identityRefusal(link, key);
-    if (refusal) return link.close(refusal, 'at VERIFICATION RESPONSE');
+    if (refusal) return link.close(refusal.reason, refusal.detail);
     if (this.dials.has(key)) {
       if (this.ourDialWins(key)) return link.close(CloseReason.SimultaneousDial);
       this.abortDial(key, CloseReason.SimultaneousDial);
@@ -376,7 +374,7 @@ export class Membership implements LinkPort {
     const { view } = this.opts;
     if (view.has(key)) return link.close(CloseReason.DuplicateLink);
     const refusal = this.identityRefusal(link, key);
-    if (refusal) return link.close(refusal, 'at PEER RESPONSE');
+    if (refusal) return link.close(refusal.reason, refusal.detail);
     if (view.isFull) {
       if (!attempt?.shuffle) return link.close(CloseReason.ViewFull);
       const decision = this.admission.whenFull(link, true);
