@@ -188,7 +188,7 @@ export class Connection implements ModuleConnection, DeliveryTarget {
       if (this.closed) return;
       this.deps.handler.onFrame(this);
       const type = frameType(frame);
-      if (type === MessageType.GossipNotification || (type >= MessageType.PeerRequest && type <= MessageType.Prune)) {
+      if (type === MessageType.GossipNotification || (type >= MessageType.PeerRequest && type <= MessageType.AuthPush)) {
         this.malformed({
           code: ApiErrorCode.ForbiddenType,
           message: `${typeName(type)} (${type}) may not be sent by a module`,

@@ -33,7 +33,7 @@ const cases: Array<[string, Uint8Array, string]> = [
   ['size field 3', bytes(0, 3, 0x01, 0xf5, 0, 0, 0, 1), ErrorCode.SizeTooSmall],
   ['unknown type 0', rawFrame(0, bytes()), ErrorCode.UnknownType],
   ['unknown type 499', rawFrame(499, bytes(0, 0, 0, 1)), ErrorCode.UnknownType],
-  ['unknown type 515', rawFrame(515, bytes(0, 0, 0, 1)), ErrorCode.UnknownType],
+  ['unknown type 600', rawFrame(600, bytes(0, 0, 0, 1)), ErrorCode.UnknownType],
   ['unknown type 65535', rawFrame(65_535, bytes()), ErrorCode.UnknownType],
   [
     'GOSSIP NOTIFICATION (502) from a module',
@@ -59,6 +59,12 @@ const cases: Array<[string, Uint8Array, string]> = [
   ['IHAVE (512)', encodeMessage({ type: MessageType.IHave, entries: [{ messageId: 1n, ttl: 1 }] }), FORBIDDEN],
   ['GRAFT (513)', encodeMessage({ type: MessageType.Graft, messageIds: [1n] }), FORBIDDEN],
   ['PRUNE (514)', encodeMessage({ type: MessageType.Prune }), FORBIDDEN],
+  ['AUTH PEER RESPONSE (515)', encodeMessage({ type: MessageType.AuthPeerResponse, peers: [] }), FORBIDDEN],
+  [
+    'AUTH PUSH (516)',
+    encodeMessage({ type: MessageType.AuthPush, ttl: 1, identity: new Uint8Array(32), address: { family: 4, host: '127.0.0.1', port: 1 } }),
+    FORBIDDEN,
+  ],
   ['a forbidden type with an empty body (504)', rawFrame(504, bytes()), FORBIDDEN],
   ['NOTIFY with an empty body', rawFrame(501, bytes()), ErrorCode.BadLength],
   ['NOTIFY with a 3-byte body', rawFrame(501, bytes(0, 0, 1)), ErrorCode.BadLength],

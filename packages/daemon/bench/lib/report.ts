@@ -248,7 +248,7 @@ export function tlsCostTable(r: TlsCostResult): string {
   const range = (xs: number[]) => `${fixed(Math.min(...xs), 2)}..${fixed(Math.max(...xs), 2)}`;
   const rows = [
     ['plain TCP', `${fixed(r.plainUsPerFrame, 2)} (${range(r.plainRuns)})`, si(r.plainFramesPerSec), '-'],
-    ['TLS 1.3', `${fixed(r.tlsUsPerFrame, 2)} (${range(r.tlsRuns)})`, si(r.tlsFramesPerSec), `+${fixed(r.tlsUsPerFrame - r.plainUsPerFrame, 2)} µs`],
+    ['TLS 1.3', `${fixed(r.tlsUsPerFrame, 2)} (${range(r.tlsRuns)})`, si(r.tlsFramesPerSec), `${r.tlsUsPerFrame >= r.plainUsPerFrame ? '+' : ''}${fixed(r.tlsUsPerFrame - r.plainUsPerFrame, 2)} µs`],
   ];
   const hs = r.handshakes.map((h) => [`handshake ${h.key}`, `${fixed(h.cpuMs, 2)} ms CPU`, `${fixed(h.wallMs, 2)} ms wall`, '']);
   return table(['link', 'CPU µs/frame, both ends (range)', 'frames/s', 'encryption per frame per hop'], [...rows, ...hs]);
