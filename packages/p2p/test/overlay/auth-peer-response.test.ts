@@ -39,7 +39,7 @@ function setup() {
       selfKey: '127.0.0.1:40000',
       canDial: () => true,
       room: () => 4,
-      connect: (a) => {
+      connect: (a: { host: string; port: number }) => {
         dialled.push(`${a.host}:${a.port}`);
         return true;
       },
