@@ -185,8 +185,8 @@ export const DEFAULT_MAX_LINKS_PER_GROUP = 2;
 export const DEFAULT_MAX_HANDSHAKES_PER_GROUP = 4;
 
 /**
- * Links a full view closes for newcomers (admission and shuffle) per minute (`maxEvictionsPerMinute`);
- * past it a full view refuses, so reconnecting cannot churn the view.
+ * Links a full view closes for newcomers (admission and shuffle) of one network group per minute
+ * (`maxEvictionsPerMinute`); past it a full view refuses that group, so reconnecting cannot churn the view.
  */
 export const DEFAULT_MAX_EVICTIONS_PER_MINUTE = 60;
 
