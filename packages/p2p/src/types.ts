@@ -149,7 +149,7 @@ export interface P2PInit {
   maxLinksPerGroup?: number | undefined;
   /** Inbound handshakes in progress per network group. Default 4. */
   maxHandshakesPerGroup?: number | undefined;
-  /** Links a full view closes for newcomers per minute; 0: never evicts. Default 60. */
+  /** Links a full view closes per minute for newcomers of one network group; 0: never evicts. Default 60. */
   maxEvictionsPerMinute?: number | undefined;
   /** Known addresses one source group may hold. Default 64. */
   knownPeersPerSource?: number | undefined;
