@@ -13,7 +13,7 @@ import { Liveness } from './overlay/liveness.js';
 import { Membership } from './overlay/membership.js';
 import { View } from './overlay/view.js';
 import { KnowledgeBase } from './spread/knowledge-base.js';
-import { LazyPush } from './spread/lazy-push.js';
+import { LazyPush, zeroLazyPushCounters } from './spread/lazy-push.js';
 import { SeenIds } from './spread/seen-ids.js';
 import { Spreader } from './spread/spreader.js';
 import { closeLogLevel, CloseReason } from './transport/close-reason.js';
@@ -316,23 +316,13 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
   private lazyStats(): LazyPushStats {
     const lazy = this.lazy;
     const census = lazy ? lazy.modes.census(this.view.values()) : { eager: 0, lazy: 0, plain: this.view.size };
-    const c = lazy?.c;
     return {
+      ...(lazy?.c ?? zeroLazyPushCounters()),
       eagerLinks: census.eager,
       lazyLinks: census.lazy,
       plainLinks: census.plain,
-      ihaveIdsSent: c?.ihaveIdsSent ?? 0,
-      ihaveIdsReceived: c?.ihaveIdsReceived ?? 0,
-      ihaveIdsKnown: c?.ihaveIdsKnown ?? 0,
-      graftIdsSent: c?.graftIdsSent ?? 0,
-      graftIdsReceived: c?.graftIdsReceived ?? 0,
-      prunesSent: c?.prunesSent ?? 0,
-      prunesReceived: c?.prunesReceived ?? 0,
       pullsPending: lazy?.pulls.size ?? 0,
       pullsStarted: lazy?.pulls.started ?? 0,
-      pullsServed: c?.pullsServed ?? 0,
-      pullsMissed: c?.pullsMissed ?? 0,
-      pullsAbandoned: c?.pullsAbandoned ?? 0,
     };
   }
 

@@ -283,14 +283,8 @@ export interface P2PStats {
   drops: Record<string, number>;
 }
 
-/** Lazy push counters and gauges of a node (all 0 with lazyPush off or no capable neighbour). */
-export interface LazyPushStats {
-  /** Neighbours now pushed to whole although they negotiated lazy push (the tree's links). */
-  eagerLinks: number;
-  /** Neighbours now sent ids only. */
-  lazyLinks: number;
-  /** Neighbours without lazy push (always pushed to whole). */
-  plainLinks: number;
+/** Lazy push counters of a node (all 0 with lazyPush off or no capable neighbour). */
+export interface LazyPushCounters {
   /** IHAVE entries sent and received, and received ones for ids already seen. */
   ihaveIdsSent: number;
   ihaveIdsReceived: number;
@@ -300,16 +294,26 @@ export interface LazyPushStats {
   graftIdsReceived: number;
   prunesSent: number;
   prunesReceived: number;
-  /** Announced ids awaited now (pull timers running). */
-  pullsPending: number;
-  /** GRAFTs sent for one id to one announcer. */
-  pullsStarted: number;
   /** Items sent in answer to GRAFTs. */
   pullsServed: number;
   /** GRAFTed ids this node could not serve (not held, or not forwarded from here). */
   pullsMissed: number;
   /** Ids pulled from every announcer without the item arriving. */
   pullsAbandoned: number;
+}
+
+/** Lazy push counters and gauges of a node. */
+export interface LazyPushStats extends LazyPushCounters {
+  /** Neighbours now pushed to whole although they negotiated lazy push (the tree's links). */
+  eagerLinks: number;
+  /** Neighbours now sent ids only. */
+  lazyLinks: number;
+  /** Neighbours without lazy push (always pushed to whole). */
+  plainLinks: number;
+  /** Announced ids awaited now (pull timers running). */
+  pullsPending: number;
+  /** GRAFTs sent for one id to one announcer. */
+  pullsStarted: number;
 }
 
 /** A Gossip-5 overlay node. */

@@ -8,7 +8,7 @@ import {
 import type { Counters } from '../counters.js';
 import { CloseReason } from '../transport/close-reason.js';
 import type { Link } from '../transport/link.js';
-import type { Clock } from '../types.js';
+import type { Clock, LazyPushCounters } from '../types.js';
 import { EagerLazy } from './eager-lazy.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { LinkBatcher } from './link-batcher.js';
@@ -32,33 +32,9 @@ export interface LazyPushOptions {
   serveQueueBytes: number;
 }
 
-/** Counters of the lazy push (Plumtree) part, in P2PStats.lazyPush. */
-export interface LazyPushCounters {
-  ihaveIdsSent: number;
-  ihaveIdsReceived: number;
-  /** IHAVE entries for ids already seen (nothing to do). */
-  ihaveIdsKnown: number;
-  graftIdsSent: number;
-  graftIdsReceived: number;
-  prunesSent: number;
-  prunesReceived: number;
-  /** Items sent in answer to a GRAFT. */
-  pullsServed: number;
-  /** GRAFTed ids not served: not in the knowledge base (evicted, never accepted) or not forwarded from here. */
-  pullsMissed: number;
-  /** Ids whose every announcer was asked without the item arriving. */
-  pullsAbandoned: number;
-}
-
-/**
- * Plumtree for the spreader: per-link push modes (EagerLazy), IHAVE and GRAFT batches (LinkBatcher)
- * and pull timers (PullTimers), and the handling of IHAVE, GRAFT and PRUNE. The knowledge base is
- * the cache GRAFTs are served from. Nothing here is used on a link that did not negotiate lazy push.
- */
-export class LazyPush {
-  readonly modes = new EagerLazy<Link>();
-  readonly pulls: PullTimers<Link>;
-  readonly c: LazyPushCounters = {
+/** Fresh lazy push counters (all 0): also what a node with lazy push off reports. */
+export function zeroLazyPushCounters(): LazyPushCounters {
+  return {
     ihaveIdsSent: 0,
     ihaveIdsReceived: 0,
     ihaveIdsKnown: 0,
@@ -70,6 +46,17 @@ export class LazyPush {
     pullsMissed: 0,
     pullsAbandoned: 0,
   };
+}
+
+/**
+ * Plumtree for the spreader: per-link push modes (EagerLazy), IHAVE and GRAFT batches (LinkBatcher)
+ * and pull timers (PullTimers), and the handling of IHAVE, GRAFT and PRUNE. The knowledge base is
+ * the cache GRAFTs are served from. Nothing here is used on a link that did not negotiate lazy push.
+ */
+export class LazyPush {
+  readonly modes = new EagerLazy<Link>();
+  readonly pulls: PullTimers<Link>;
+  readonly c: LazyPushCounters = zeroLazyPushCounters();
   private readonly ihaves: LinkBatcher<Link, IHaveEntry>;
   private readonly grafts: LinkBatcher<Link, bigint>;
 
