@@ -84,11 +84,8 @@ export async function runToy(n: number, m: number, warmUp: number): Promise<ToyR
         else if (k >= WARM_UP_BASE) warmDelivered++;
         return true;
       };
-      const mod = await waitFor(() => FakeModule.connect(toy.apiPort, '127.0.0.1', { policy }).catch(() => undefined), {
-        what: 'a toy API port',
-        timeoutMs: 10_000,
-        intervalMs: 20,
-      });
+      const connect = () => FakeModule.connect(toy.apiPort, '127.0.0.1', { policy }).catch(() => undefined);
+      const mod: FakeModule = (await waitFor(connect, { what: 'a toy API port', timeoutMs: 10_000, intervalMs: 20 }))!;
       mod.subscribe(DATA_TYPE);
       modules.push(mod);
     }
