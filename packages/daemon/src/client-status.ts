@@ -3,9 +3,11 @@
 /** The metrics_address suggested in the bundled peer.ini, used when --status is not given. */
 export const DEFAULT_STATUS = '127.0.0.1:18001';
 
-interface Status {
-  neighbours: Array<{ address: string; direction: string; since: string; items_in: number; items_out: number }>;
+export interface Status {
+  neighbours: Array<{ address: string; direction: string; since: string; items_in: number; items_out: number; identity?: string | null }>;
   known_peers: number;
+  /** The node's identity (SHA-256 of its hostkey, hex), null on plaintext links. */
+  identity?: string | null;
   counters: {
     modules: number;
     p2p: Record<string, unknown> & { drops: Record<string, number> };
@@ -32,12 +34,19 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
-/** The neighbours, one per line. */
+/** An identity as printed in tables: its first 16 hex digits (enough to tell peers apart), or `-` for plaintext. */
+export function shortIdentity(identity: string | null | undefined): string {
+  return identity ? `${identity.slice(0, 16)}…` : '-';
+}
+
+/** The neighbours, one per line; an identity column when any link is authenticated. */
 export function formatPeers(s: Status): string {
   if (s.neighbours.length === 0) return 'no neighbours';
+  const withIds = s.neighbours.some((n) => n.identity);
+  const row = (cells: string[], id: string) => (withIds ? [...cells, id] : cells);
   return table([
-    ['address', 'direction', 'since', 'items in', 'items out'],
-    ...s.neighbours.map((n) => [n.address, n.direction, n.since, String(n.items_in), String(n.items_out)]),
+    row(['address', 'direction', 'since', 'items in', 'items out'], 'identity'),
+    ...s.neighbours.map((n) => row([n.address, n.direction, n.since, String(n.items_in), String(n.items_out)], shortIdentity(n.identity))),
   ]);
 }
 
@@ -49,6 +58,7 @@ export function formatStatus(s: Status): string {
   const rows = [
     ['p2p', s.config.p2pAddress?.text ?? '?'],
     ['api', s.config.apiAddress?.text ?? '?'],
+    ['identity', s.identity ?? 'none (plaintext links)'],
     ['neighbours', String(s.neighbours.length)],
     ['known peers', String(s.known_peers)],
     ['modules', String(s.counters.modules)],
