@@ -61,6 +61,9 @@ interface DialAttempt {
   group: string;
 }
 
+/** The dial failure detail of a connection refused (no listener at a live host), TCP's and the memory transport's. */
+const REFUSED = 'ECONNREFUSED';
+
 /** Reasons that say nothing against the peer: its address keeps its standing. */
 const NOT_PENALISED: ReadonlySet<string> = new Set<string>([
   CloseReason.SimultaneousDial,
@@ -236,7 +239,11 @@ export class Membership implements LinkPort {
           { peer: key, reason: failure.reason, detail: failure.detail },
           `dial failed: ${failure.reason} (${failure.detail})`,
         );
-        this.opts.known.markFailed(key);
+        // Refused: the host answered and nothing listens there (its process is gone). Forget the
+        // address at once rather than cooling it down for more tries: a restarted node is heard of
+        // again when it rejoins. Anything else (a timeout, TLS) may be the path: cool it down.
+        if (failure.detail === REFUSED) this.opts.known.remove(key);
+        else this.opts.known.markFailed(key);
         this.discovery.afterLoss();
       },
     );
@@ -424,7 +431,8 @@ export class Membership implements LinkPort {
       if (refused) known.markRefused(key);
       else known.markFailed(key);
     }
-    if (view.remove(link)) {
+    const linkLost = view.remove(link);
+    if (linkLost) {
       liveness.untrack(link);
       counters.linkDown(reason);
       if (this.stopped) return;
@@ -435,7 +443,7 @@ export class Membership implements LinkPort {
       if (this.stopped) return;
     }
     // An eviction makes room for a link that is about to take the slot.
-    if (reason !== CloseReason.Evicted && reason !== CloseReason.Shuffled) this.discovery.afterLoss();
+    if (reason !== CloseReason.Evicted && reason !== CloseReason.Shuffled) this.discovery.afterLoss(linkLost);
   }
 
 }

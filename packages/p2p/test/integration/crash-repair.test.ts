@@ -1,0 +1,71 @@
+/**
+ * Repair after peers' processes die (their kernels close the sockets, so links end at once and dials
+ * are refused): the survivor asks a remaining neighbour for addresses at once, not at the next
+ * maintenance round, and forgets an address whose dial was refused instead of trying it again.
+ */
+import { formatPeerAddress } from '@gossip5/protocol';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startNetwork } from '../../src/testing/index.js';
+import { memoryWorld } from '../memory-world.js';
+
+const host = (i: number) => `10.0.${i}.1`;
+// Maintenance far away: whatever happens within a few seconds is the loss handling's doing.
+const init = { degree: 4, exemptNetworks: [], port: 6000, maintenanceIntervalMs: 600_000, pingIntervalMs: 600_000 };
+
+async function world(n: number, seed: number) {
+  const { scheduler, network } = memoryWorld(seed);
+  const net = await startNetwork({
+    n,
+    seed,
+    scheduler,
+    init,
+    nodeInit: (i) => ({ host: host(i) }),
+    transport: (i) => network.endpoint(host(i)),
+  });
+  const crash = async (i: number) => {
+    network.crash(host(i), false);
+    await net.stopNode(i);
+  };
+  const stop = async () => {
+    const stopping = net.stop();
+    await scheduler.runFor(10_000);
+    await stopping;
+  };
+  return { scheduler, net, crash, stop };
+}
+
+test('a lost link below degree sends a PEER REQUEST to a remaining neighbour at once', async () => {
+  const w = await world(4, 11);
+  try {
+    const node = w.net.nodes[0]!;
+    assert.ok(node.neighbours().length >= 2, 'the bootstrapper has links to lose');
+    const before = node.stats().messagesSent['PEER REQUEST'] ?? 0;
+    const victim = w.net.addresses.findIndex((a, i) => i > 0 && node.neighbours().some((p) => formatPeerAddress(p) === formatPeerAddress(a)));
+    await w.crash(victim);
+    await w.scheduler.runFor(1_000);
+    assert.ok((node.stats().messagesSent['PEER REQUEST'] ?? 0) > before, 'asked within 1 s, maintenance is 10 min away');
+  } finally {
+    await w.stop();
+  }
+});
+
+test('an address whose dial is refused is forgotten at once', async () => {
+  const w = await world(3, 12);
+  try {
+    const node = w.net.nodes[0]!;
+    const dead = w.net.addresses[2]!;
+    await w.crash(2);
+    // The link's end cooled the address down (one failure); let the cooldown pass, then dial it.
+    await w.scheduler.runFor(30_000);
+    const known = node.stats().knownPeers;
+    assert.ok(node.connect(dead), 'the dial starts');
+    await w.scheduler.runFor(1_000);
+    assert.is(node.stats().handshakesFailed['dial-failed'] ?? 0, 1);
+    assert.is(node.stats().knownPeers, known - 1, 'forgotten after one refusal (maxDialFailures is 3)');
+  } finally {
+    await w.stop();
+  }
+});
+
+test.run();
