@@ -218,22 +218,11 @@ export class Discovery {
     }
   }
 
-  /**
-   * A link or an attempt was lost: re-bootstrap when alone, replace from known addresses at once,
-   * and, below `degree`, ask a random neighbour for addresses now rather than at the next
-   * maintenance round (after a mass crash most known addresses are dead, and a neighbour's view
-   * names live ones). Only for a lost link (`linkLost`), not for a failed attempt, so dials that
-   * fail do not turn into a stream of requests; one PEER REQUEST is outstanding per link at most.
-   */
-  afterLoss(linkLost = false): void {
+  /** A link or an attempt was lost: re-bootstrap when alone, replace from known addresses. */
+  afterLoss(): void {
     if (this.stopped) return;
-    const { view } = this.opts;
-    if (view.size === 0) this.scheduleBootstrap();
+    if (this.opts.view.size === 0) this.scheduleBootstrap();
     this.refill(1);
-    if (linkLost && view.size > 0 && !view.isFull) {
-      const asked = view.sample(1)[0];
-      if (asked && !this.requested.has(asked)) this.request(asked);
-    }
   }
 
   private rememberFresh(address: PeerAddress, key: string): void {

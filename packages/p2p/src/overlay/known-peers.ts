@@ -139,6 +139,11 @@ export class KnownPeers {
     }
   }
 
+  /** Failed dials in a row of `key` (0 if unknown or never failed). */
+  failures(key: string): number {
+    return this.entries.get(key)?.failures ?? 0;
+  }
+
   /** True if `key` is known and not cooling down. */
   isAvailable(key: string): boolean {
     const e = this.entries.get(key);

@@ -239,10 +239,11 @@ export class Membership implements LinkPort {
           { peer: key, reason: failure.reason, detail: failure.detail },
           `dial failed: ${failure.reason} (${failure.detail})`,
         );
-        // Refused: the host answered and nothing listens there (its process is gone). Forget the
-        // address at once rather than cooling it down for more tries: a restarted node is heard of
-        // again when it rejoins. Anything else (a timeout, TLS) may be the path: cool it down.
-        if (failure.detail === REFUSED) this.opts.known.remove(key);
+        // Refused after an earlier failure (typically: the link ended, then nothing listens any
+        // more: the process is gone): forget the address now rather than after `maxDialFailures`;
+        // a restarted node is heard of again when it rejoins. A first refusal, a timeout or TLS
+        // trouble may be passing: cool it down.
+        if (failure.detail === REFUSED && this.opts.known.failures(key) > 0) this.opts.known.remove(key);
         else this.opts.known.markFailed(key);
         this.discovery.afterLoss();
       },
@@ -431,8 +432,7 @@ export class Membership implements LinkPort {
       if (refused) known.markRefused(key);
       else known.markFailed(key);
     }
-    const linkLost = view.remove(link);
-    if (linkLost) {
+    if (view.remove(link)) {
       liveness.untrack(link);
       counters.linkDown(reason);
       if (this.stopped) return;
@@ -443,7 +443,7 @@ export class Membership implements LinkPort {
       if (this.stopped) return;
     }
     // An eviction makes room for a link that is about to take the slot.
-    if (reason !== CloseReason.Evicted && reason !== CloseReason.Shuffled) this.discovery.afterLoss(linkLost);
+    if (reason !== CloseReason.Evicted && reason !== CloseReason.Shuffled) this.discovery.afterLoss();
   }
 
 }
