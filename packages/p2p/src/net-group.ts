@@ -25,6 +25,12 @@ function ipv6Words(ip: string): number[] | undefined {
   return [...a, ...fill, ...b].map((w) => parseInt(w, 16));
 }
 
+/** A valid IPv4 literal as its u32 value. */
+function ipv4Word(ip: string): number {
+  const o = ip.split('.');
+  return ((Number(o[0]) << 24) | (Number(o[1]) << 16) | (Number(o[2]) << 8) | Number(o[3])) >>> 0;
+}
+
 /** Parse `a.b.c.d/n` or `v6/n` (a bare address is a single host). Throws on anything else. */
 export function parseNetwork(text: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } {
   const [address = '', bits] = text.trim().split('/');
@@ -42,19 +48,29 @@ export function parseNetwork(text: string): { address: string; prefix: number; f
  * `limited` is false for it.
  */
 export class NetGroups {
+  /** IPv6 exempt networks (BlockList allocates per check, so IPv4 ones are matched below instead). */
   private readonly exempt = new BlockList();
+  /** IPv4 exempt networks as (network, mask) u32 pairs. */
+  private readonly exempt4: { net: number; mask: number }[] = [];
 
   constructor(exemptNetworks: readonly string[]) {
     for (const text of exemptNetworks) {
       const n = parseNetwork(text);
-      this.exempt.addSubnet(n.address, n.prefix, n.family);
+      if (n.family === 'ipv4') {
+        const mask = n.prefix === 0 ? 0 : (~0 << (32 - n.prefix)) >>> 0;
+        this.exempt4.push({ net: (ipv4Word(n.address) & mask) >>> 0, mask });
+      } else this.exempt.addSubnet(n.address, n.prefix, n.family);
     }
   }
 
   /** True when `ip` is in an exempt network. */
   isExempt(ip: string): boolean {
     const plain = plainIp(ip);
-    if (isIPv4(plain)) return this.exempt.check(plain, 'ipv4');
+    if (isIPv4(plain)) {
+      const w = ipv4Word(plain);
+      for (const n of this.exempt4) if (((w & n.mask) >>> 0) === n.net) return true;
+      return false;
+    }
     if (isIPv6(plain)) return this.exempt.check(plain, 'ipv6');
     return false;
   }
@@ -66,7 +82,7 @@ export class NetGroups {
   of(ip: string | undefined, port?: number): { key: string; limited: boolean } {
     const plain = plainIp(ip ?? '');
     if (this.isExempt(plain)) return { key: `exempt ${plain} ${port ?? ''}`, limited: false };
-    if (isIPv4(plain)) return { key: `${plain.split('.').slice(0, 3).join('.')}.0/24`, limited: true };
+    if (isIPv4(plain)) return { key: `${plain.slice(0, plain.lastIndexOf('.'))}.0/24`, limited: true };
     const w = ipv6Words(plain);
     if (w) return { key: `${w.slice(0, 3).map((x) => x.toString(16)).join(':')}::/48`, limited: true };
     return { key: `other ${plain} ${port ?? ''}`, limited: false };

@@ -14,7 +14,7 @@ export const USAGE = `usage: pnpm sim --nodes N --items M --seed S --out DIR [op
 Runs N real Gossip-5 p2p nodes over an in-memory network in virtual time, publishes M items and
 writes DIR/result.json and DIR/*.svg.
 
-  --scenario S        steady (default) | crash:P | churn[:JOIN_PER_S[:LEAVE_PER_S[:crash|stop]]]
+  --scenario S        steady (default) | crash:P | crash-silent:P | churn[:JOIN_PER_S[:LEAVE_PER_S[:crash|stop]]]
                       | bootstrapper-death
   --set KEY=VALUE     a P2PInit field for every node (repeatable): degree=6, pushTtl=5,
                       lazyPush=false, pingIntervalMs=2000, ... (numbers and true/false are parsed)

@@ -4,8 +4,12 @@ import type { LatencyModel } from './latency.js';
 /** What happens around the publishing. */
 export type Scenario =
   | { kind: 'steady' }
-  /** `percent` of the nodes crash silently at once after the overlay formed; publishing starts `repairMs` later. */
-  | { kind: 'crash'; percent: number }
+  /**
+   * `percent` of the nodes crash at once after the overlay formed; publishing starts `repairMs` later.
+   * A process crash (default): its kernel closes its sockets, so peers see their links end one delay
+   * later and dials to it are refused. `silent`: the machine vanishes, peers notice only by timeouts.
+   */
+  | { kind: 'crash'; percent: number; silent: boolean }
   /** Nodes join and leave (Poisson, rates per second) while items are published. */
   | { kind: 'churn'; joinPerS: number; leavePerS: number; leave: 'crash' | 'stop' }
   /** The bootstrapper crashes silently after the overlay formed; publishing starts `repairMs` later. */
@@ -81,15 +85,15 @@ export const SIM_DEFAULTS: Omit<SimOptions, 'nodes' | 'items' | 'seed'> = {
   drainMs: 30_000,
 };
 
-/** `steady`, `crash:P`, `churn[:JOIN:LEAVE[:stop]]` (per second; default 0.5 % of the nodes each), `bootstrapper-death`. */
+/** `steady`, `crash:P` (process crash), `crash-silent:P` (machine crash), `churn[:JOIN:LEAVE[:stop]]` (per second; default 0.5 % of the nodes each), `bootstrapper-death`. */
 export function parseScenario(text: string, nodes: number): Scenario {
   const [kind, ...rest] = text.split(':');
   if (kind === 'steady' && rest.length === 0) return { kind };
   if (kind === 'bootstrapper-death' && rest.length === 0) return { kind };
-  if (kind === 'crash' && rest.length === 1) {
+  if ((kind === 'crash' || kind === 'crash-silent') && rest.length === 1) {
     const percent = Number(rest[0]);
     if (!(percent >= 0 && percent < 100)) throw new Error(`--scenario ${text}: P must be in 0..100 (exclusive)`);
-    return { kind, percent };
+    return { kind: 'crash', percent, silent: kind === 'crash-silent' };
   }
   if (kind === 'churn' && rest.length <= 3) {
     const dflt = Math.max(0.1, nodes * 0.005);
@@ -101,13 +105,13 @@ export function parseScenario(text: string, nodes: number): Scenario {
     }
     return { kind, joinPerS, leavePerS, leave };
   }
-  throw new Error(`--scenario ${text}: expected steady, crash:P, churn[:J[:L[:crash|stop]]] or bootstrapper-death`);
+  throw new Error(`--scenario ${text}: expected steady, crash:P, crash-silent:P, churn[:J[:L[:crash|stop]]] or bootstrapper-death`);
 }
 
 export function describeScenario(s: Scenario): string {
   switch (s.kind) {
     case 'crash':
-      return `crash:${s.percent}`;
+      return `${s.silent ? 'crash-silent' : 'crash'}:${s.percent}`;
     case 'churn':
       return `churn:${s.joinPerS}:${s.leavePerS}:${s.leave}`;
     default:

@@ -148,7 +148,7 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
   let crashed = 0;
   if (scenario.kind === 'crash' || scenario.kind === 'bootstrapper-death') {
     const victims = scenario.kind === 'crash' ? pick(rand, world.upNodes(), Math.round((scenario.percent / 100) * world.up)) : [0];
-    for (const i of victims) world.crash(i);
+    for (const i of victims) world.crash(i, scenario.kind === 'crash' ? scenario.silent : true);
     crashed = victims.length;
     const end = scheduler.now() + opts.repairMs;
     await scheduler.runUntil(() => {

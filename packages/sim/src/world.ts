@@ -129,11 +129,15 @@ export class World {
     });
   }
 
-  /** The machine of node `i` vanishes: peers notice only by their own timeouts. */
-  crash(i: number): void {
+  /**
+   * Node `i` crashes. `silent` (the default): its machine vanishes, peers notice only by their own
+   * timeouts. Otherwise only the process dies: its kernel closes its sockets (peers see their links
+   * end one delay later) and refuses dials to it.
+   */
+  crash(i: number, silent = true): void {
     if (!this.gone(i, NodeState.Crashed)) return;
     this.trace.add(TraceKind.Crash, this.now(), i, 0);
-    this.network.crash(hostOf(i), true);
+    this.network.crash(hostOf(i), silent);
     // The process is gone too: its timers must not run on (stop() after the crash closes nothing visible).
     void this.nodes[i]!.stop();
     this.nodes[i] = undefined;

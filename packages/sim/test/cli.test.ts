@@ -47,7 +47,7 @@ test('bad arguments: exit status 2 and one line naming the problem', async () =>
 
 test('parseArgs: scenarios, latency and --set pass-through', () => {
   const a = parseArgs(['--nodes', '100', '--items', '3', '--seed', '1', '--out', 'x', '--scenario', 'crash:80', '--set', 'lazyPush=false', '--set', 'pingIntervalMs=2000', '--latency', 'fixed:20']);
-  assert.equal(a.options.scenario, { kind: 'crash', percent: 80 });
+  assert.equal(a.options.scenario, { kind: 'crash', percent: 80, silent: false });
   assert.equal(a.options.init, { lazyPush: false, pingIntervalMs: 2000 });
   assert.equal(a.options.latency, { kind: 'fixed', ms: 20 });
   const c = parseArgs(['--nodes', '1000', '--items', '3', '--seed', '1', '--out', 'x', '--scenario', 'churn']);

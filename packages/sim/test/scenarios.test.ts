@@ -58,12 +58,12 @@ test('fixed 50 ms links, eager push: every delivery takes a whole number of hops
   assert.is(r.latency_max_ms, r.last_delivery_hop_max! * 50);
 });
 
-test('crash:50: after a repair window the survivors get every item published after it', async () => {
+test('crash-silent:50: after a repair window the survivors get every item published after it', async () => {
   const { result: r } = await small({
     nodes: 60,
     items: 20,
     seed: 4,
-    scenario: { kind: 'crash', percent: 50 },
+    scenario: { kind: 'crash', percent: 50, silent: true },
     repairMs: 40_000,
   });
   assert.is(r.crashed, 30);
@@ -77,13 +77,27 @@ test('crash:50 without time to repair: delivery is counted over the survivors on
     nodes: 60,
     items: 5,
     seed: 4,
-    scenario: { kind: 'crash', percent: 50 },
+    scenario: { kind: 'crash', percent: 50, silent: true },
     repairMs: 0,
     drainMs: 2_000,
     publishPerS: 100,
   });
   assert.is(r.expected_deliveries, 5 * 29);
   assert.ok(r.deliveries <= r.expected_deliveries);
+});
+
+test('crash:80 (process crash: links end, dials refused): the survivors repair within 5 s and get every item', async () => {
+  const { result: r } = await small({
+    nodes: 100,
+    items: 20,
+    seed: 4,
+    scenario: { kind: 'crash', percent: 80, silent: false },
+    repairMs: 5_000,
+  });
+  assert.is(r.crashed, 80);
+  assert.is(r.scenario, 'crash:80');
+  assert.is(r.expected_deliveries, 20 * 19);
+  assert.is(r.delivery_ratio, 1);
 });
 
 test('bootstrapper-death: the others keep spreading without it', async () => {

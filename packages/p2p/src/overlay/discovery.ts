@@ -1,4 +1,4 @@
-import { formatPeerAddress, MessageType, type PeerAddress } from '@gossip5/protocol';
+import { encodeMessage, formatPeerAddress, MessageType, type PeerAddress } from '@gossip5/protocol';
 import type { P2PConfig } from '../config.js';
 import { FRESH_CANDIDATES_LIMIT, MAX_ADDRESSES_PER_RESPONSE, MAX_UNSOLICITED_RESPONSES } from '../constants.js';
 import type { Counters } from '../counters.js';
@@ -44,8 +44,9 @@ export interface DiscoveryOptions {
  * round and the shuffle.
  */
 export class Discovery {
-  /** Newcomers PUSHed while the view was full, newest last (FRESH_CANDIDATES_LIMIT). */
+  /** Newcomers PUSHed while the view was full, newest last (FRESH_CANDIDATES_LIMIT), with their keys. */
   private readonly fresh: PeerAddress[] = [];
+  private readonly freshKeys: string[] = [];
   private readonly backoff: Backoff;
   private readonly pushSeen: SeenCache<string>;
   /** Links our PEER REQUEST awaits an answer from (one each; entries end with their link). */
@@ -91,9 +92,7 @@ export class Discovery {
     if (ttl <= 0) return;
     // Marked so the PUSH echoing back is not forwarded again (a full set only costs an extra forward).
     this.pushSeen.add(link.key!);
-    for (const n of this.opts.view.list()) {
-      if (n !== link) n.send(this.opts.messages.push(n, ttl, newcomer));
-    }
+    this.forwardPush(link, link.key!, ttl, newcomer);
   }
 
   /** Answer with neighbours first, then other known addresses, never the requester itself. */
@@ -193,8 +192,29 @@ export class Discovery {
     if (this.pushSeen.addEvicting(key)) {
       counters.drops.drop('push-seen-evicted', { peer: key }, 'PUSH suppression set full: forgot the oldest');
     }
+    this.forwardPush(from, key, hops - 1, address);
+  }
+
+  /**
+   * Send PUSH(ttl, address) to every neighbour but `from` and the newcomer itself. The message is
+   * encoded once per kind (plaintext 509, authenticated 516: its identity is the newcomer's, the
+   * same for every recipient), not once per neighbour.
+   */
+  private forwardPush(from: Link, key: string, ttl: number, address: PeerAddress): void {
+    let plain: Uint8Array | undefined;
+    let auth: { frame: Uint8Array; type: number } | undefined;
     for (const n of this.opts.view.values()) {
-      if (n !== from && n.key !== key) n.send(this.opts.messages.push(n, hops - 1, address));
+      if (n === from || n.key === key) continue;
+      if (n.identity) {
+        if (!auth) {
+          const msg = this.opts.messages.push(n, ttl, address);
+          auth = { frame: encodeMessage(msg), type: msg.type };
+        }
+        n.sendFrame(auth.frame, auth.type);
+      } else {
+        plain ??= encodeMessage({ type: MessageType.Push, ttl, address });
+        n.sendFrame(plain, MessageType.Push);
+      }
     }
   }
 
@@ -206,10 +226,17 @@ export class Discovery {
   }
 
   private rememberFresh(address: PeerAddress, key: string): void {
-    const at = this.fresh.findIndex((a) => formatPeerAddress(a) === key);
-    if (at >= 0) this.fresh.splice(at, 1);
+    const at = this.freshKeys.indexOf(key);
+    if (at >= 0) {
+      this.fresh.splice(at, 1);
+      this.freshKeys.splice(at, 1);
+    }
     this.fresh.push(address);
-    if (this.fresh.length > FRESH_CANDIDATES_LIMIT) this.fresh.shift();
+    this.freshKeys.push(key);
+    if (this.fresh.length > FRESH_CANDIDATES_LIMIT) {
+      this.fresh.shift();
+      this.freshKeys.shift();
+    }
   }
 
   /** Dial up to `n` addresses within the room left: recent newcomers first, then random known ones. */
@@ -218,7 +245,7 @@ export class Discovery {
     const { known } = this.opts;
     while (budget > 0 && this.fresh.length > 0) {
       const address = this.fresh.pop()!;
-      const key = formatPeerAddress(address);
+      const key = this.freshKeys.pop()!;
       const available = !known.has(key) || known.isAvailable(key);
       if (available && this.links.canDial(key) && this.links.connect(address)) budget--;
     }

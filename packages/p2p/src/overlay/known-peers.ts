@@ -44,8 +44,8 @@ export interface KnownPeersOptions {
  */
 export class KnownPeers {
   private readonly entries = new Map<string, Entry>();
-  /** Addresses held per source (entries only: bounded by `limit`). */
-  private readonly perSource = new Map<string, number>();
+  /** Keys held per source, oldest first (entries only: bounded by `limit`). */
+  private readonly perSource = new Map<string, Set<string>>();
 
   constructor(private readonly opts: KnownPeersOptions) {}
 
@@ -62,13 +62,15 @@ export class KnownPeers {
     const key = formatPeerAddress(address);
     if (this.entries.has(key)) return false;
     if (this.opts.limit <= 0) return false;
-    if ((this.perSource.get(source) ?? 0) >= this.opts.perSource) {
+    if ((this.perSource.get(source)?.size ?? 0) >= this.opts.perSource) {
       this.forget(this.oldestOf(source)!, false);
     } else if (this.entries.size >= this.opts.limit) {
       this.forget(this.oldestOf(this.largestSource())!, true);
     }
     this.entries.set(key, { address, source, failures: 0, refusals: 0, retryAt: 0 });
-    this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1);
+    let keys = this.perSource.get(source);
+    if (!keys) this.perSource.set(source, (keys = new Set()));
+    keys.add(key);
     return true;
   }
 
@@ -85,21 +87,21 @@ export class KnownPeers {
   private forget(key: string, full: boolean): void {
     const e = this.entries.get(key)!;
     this.entries.delete(key);
-    const n = (this.perSource.get(e.source) ?? 1) - 1;
-    if (n <= 0) this.perSource.delete(e.source);
-    else this.perSource.set(e.source, n);
+    const keys = this.perSource.get(e.source);
+    keys?.delete(key);
+    if (keys?.size === 0) this.perSource.delete(e.source);
     if (full) this.opts.onEvict?.(e.address);
   }
 
   private oldestOf(source: string): string | undefined {
-    for (const [key, e] of this.entries) if (e.source === source) return key;
+    for (const key of this.perSource.get(source) ?? []) return key;
     return undefined;
   }
 
   private largestSource(): string {
     let best = '';
     let most = -1;
-    for (const [source, n] of this.perSource) if (n > most) [best, most] = [source, n];
+    for (const [source, keys] of this.perSource) if (keys.size > most) [best, most] = [source, keys.size];
     return best;
   }
 
@@ -135,6 +137,11 @@ export class KnownPeers {
       e.refusals = 0;
       e.retryAt = 0;
     }
+  }
+
+  /** Failed dials in a row of `key` (0 if unknown or never failed). */
+  failures(key: string): number {
+    return this.entries.get(key)?.failures ?? 0;
   }
 
   /** True if `key` is known and not cooling down. */

@@ -61,6 +61,9 @@ interface DialAttempt {
   group: string;
 }
 
+/** The dial failure detail of a connection refused (no listener at a live host), TCP's and the memory transport's. */
+const REFUSED = 'ECONNREFUSED';
+
 /** Reasons that say nothing against the peer: its address keeps its standing. */
 const NOT_PENALISED: ReadonlySet<string> = new Set<string>([
   CloseReason.SimultaneousDial,
@@ -236,7 +239,12 @@ export class Membership implements LinkPort {
           { peer: key, reason: failure.reason, detail: failure.detail },
           `dial failed: ${failure.reason} (${failure.detail})`,
         );
-        this.opts.known.markFailed(key);
+        // Refused after an earlier failure (typically: the link ended, then nothing listens any
+        // more: the process is gone): forget the address now rather than after `maxDialFailures`;
+        // a restarted node is heard of again when it rejoins. A first refusal, a timeout or TLS
+        // trouble may be passing: cool it down.
+        if (failure.detail === REFUSED && this.opts.known.failures(key) > 0) this.opts.known.remove(key);
+        else this.opts.known.markFailed(key);
         this.discovery.afterLoss();
       },
     );
