@@ -40,6 +40,8 @@ export interface P2PConfig {
   lazyPush: boolean;
   pullTimeoutMs: number;
   pullRetryMs: number;
+  lazyOptimizeMs: number;
+  pruneAfterDuplicates: number;
   maxPendingPulls: number;
   verifyPeerAddress: boolean;
   exemptNetworks: readonly string[];
@@ -165,6 +167,8 @@ export function resolveConfig(init: P2PInit): P2PConfig {
     lazyPush: init.lazyPush ?? C.DEFAULT_LAZY_PUSH,
     pullTimeoutMs: opt('pullTimeoutMs', init, C.DEFAULT_PULL_TIMEOUT_MS, 1),
     pullRetryMs: opt('pullRetryMs', init, C.DEFAULT_PULL_RETRY_MS, 1),
+    pruneAfterDuplicates: opt('pruneAfterDuplicates', init, C.DEFAULT_PRUNE_AFTER_DUPLICATES, 1, 1_000),
+    lazyOptimizeMs: opt('lazyOptimizeMs', init, C.DEFAULT_LAZY_OPTIMIZE_MS, 0),
     maxPendingPulls: opt('maxPendingPulls', init, C.DEFAULT_MAX_PENDING_PULLS, 1),
     verifyPeerAddress: init.verifyPeerAddress ?? true,
     exemptNetworks: [...exemptNetworks],

@@ -174,6 +174,23 @@ export const DEFAULT_PULL_TIMEOUT_MS = 1_000;
 export const DEFAULT_PULL_RETRY_MS = 500;
 
 /**
+ * Plumtree's tree optimisation, timed (`lazyOptimizeMs`): an item that comes over an eager link this
+ * much later than a lazy neighbour announced it swaps them (GRAFT the announcer, PRUNE the sender).
+ * Off by default: one tree serves every origin, so a swap that helps one origin costs another, and
+ * in the simulator (docs/simulation.md) 100 ms cut latency below eager push's but kept the tree
+ * moving (1.46 payload sends per node per item instead of 1.04); 400 ms changed nothing.
+ */
+export const DEFAULT_LAZY_OPTIMIZE_MS = 0;
+
+/**
+ * Duplicates (less first copies) an eager link delivers before it is pruned (`pruneAfterDuplicates`).
+ * 1 is Plumtree's rule; with many origins in flight at once it cuts a cycle in several places and
+ * the pieces pull and graft for ever (see EagerLazy). The tree then forms after about this many
+ * items instead of one or two, each sent to every neighbour meanwhile.
+ */
+export const DEFAULT_PRUNE_AFTER_DUPLICATES = 16;
+
+/**
  * Announced ids awaited at once (`maxPendingPulls`), each with a timer and up to 4 announcers;
  * past it new announcements are ignored (counted as `pull-table-full`).
  */

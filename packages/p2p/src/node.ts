@@ -138,6 +138,8 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
         knowledge: this.kb,
         pullTimeoutMs: config.pullTimeoutMs,
         pullRetryMs: config.pullRetryMs,
+        optimizeLagMs: config.lazyOptimizeMs,
+        pruneAfterDuplicates: config.pruneAfterDuplicates,
         maxPendingPulls: config.maxPendingPulls,
         serveQueueBytes: Math.floor(config.sendQueueBytes / 2),
       });

@@ -133,6 +133,13 @@ export interface P2PInit {
   pullTimeoutMs?: number | undefined;
   /** Default 500 ms: between pulls of one id from successive announcers. */
   pullRetryMs?: number | undefined;
+  /**
+   * Default 0 (off): an item that comes over the tree this many ms later than a lazy neighbour
+   * announced it grafts that neighbour and prunes the sender (Plumtree's optimisation, timed).
+   */
+  lazyOptimizeMs?: number | undefined;
+  /** Default 16: duplicates (less first copies) an eager link delivers before it is pruned (made lazy). */
+  pruneAfterDuplicates?: number | undefined;
   /** Default 16,384: announced ids awaited at once. */
   maxPendingPulls?: number | undefined;
   /**
@@ -300,6 +307,8 @@ export interface LazyPushCounters {
   pullsMissed: number;
   /** Ids pulled from every announcer without the item arriving. */
   pullsAbandoned: number;
+  /** Tree optimisations: an announcer that was `lazyOptimizeMs` faster grafted, the eager sender pruned. */
+  treeSwaps: number;
 }
 
 /** Lazy push counters and gauges of a node. */

@@ -17,6 +17,40 @@ const LAZY_PUSH = 0x01;
  */
 export class EagerLazy<L extends ModeLink> {
   private readonly lazy = new WeakSet<L>();
+  /** Per eager link: duplicates it delivered minus first copies, never below 0, since it last turned eager. */
+  private readonly duplicates = new WeakMap<L, number>();
+
+  /**
+   * @param pruneAfter duplicates an eager link delivers before it is pruned (at least 1).
+   */
+  constructor(private readonly pruneAfter = 1) {}
+
+  /**
+   * `link` delivered a copy of an item already seen: true when that was its `pruneAfter`-th since
+   * it turned eager, and it is now lazy. One tree serves every origin, and items from several
+   * origins are in flight at once: each meets itself at a different node of a cycle, so pruning
+   * at the first duplicate cuts one cycle in several places and leaves pieces to be pulled. Waiting
+   * for a few lets the link that collects duplicates fastest (the cut most origins agree on) go first;
+   * each first copy a link delivers takes one off (`delivered`), so a tree link does not keep the
+   * duplicates of cycles long since cut and is not pruned by the next stray one.
+   */
+  duplicate(link: L): boolean {
+    if (!this.capable(link) || this.lazy.has(link)) return false;
+    const n = (this.duplicates.get(link) ?? 0) + 1;
+    if (n < this.pruneAfter) {
+      this.duplicates.set(link, n);
+      return false;
+    }
+    return this.prune(link);
+  }
+
+  /** `link` delivered the first copy of an item: one duplicate fewer held against it. */
+  delivered(link: L): void {
+    const n = this.duplicates.get(link);
+    if (n === undefined) return;
+    if (n <= 1) this.duplicates.delete(link);
+    else this.duplicates.set(link, n - 1);
+  }
 
   /** True when `link` negotiated lazy push (extension types may be sent to it). */
   capable(link: L): boolean {
@@ -32,6 +66,7 @@ export class EagerLazy<L extends ModeLink> {
   prune(link: L): boolean {
     if (!this.capable(link) || this.lazy.has(link)) return false;
     this.lazy.add(link);
+    this.duplicates.delete(link);
     return true;
   }
 

@@ -28,6 +28,14 @@ export interface LazyPushOptions {
   pullTimeoutMs: number;
   pullRetryMs: number;
   maxPendingPulls: number;
+  /**
+   * Tree optimisation (Plumtree's, timed instead of counted in hops): an item that came over an
+   * eager link at least this many ms after a lazy link announced it swaps the two (GRAFT the
+   * announcer, PRUNE the sender). 0: never.
+   */
+  optimizeLagMs: number;
+  /** Duplicates an eager link delivers before it is pruned (EagerLazy). */
+  pruneAfterDuplicates: number;
   /** A GRAFT is served only while the link's send queue holds less than this. */
   serveQueueBytes: number;
 }
@@ -45,6 +53,7 @@ export function zeroLazyPushCounters(): LazyPushCounters {
     pullsServed: 0,
     pullsMissed: 0,
     pullsAbandoned: 0,
+    treeSwaps: 0,
   };
 }
 
@@ -54,13 +63,14 @@ export function zeroLazyPushCounters(): LazyPushCounters {
  * the cache GRAFTs are served from. Nothing here is used on a link that did not negotiate lazy push.
  */
 export class LazyPush {
-  readonly modes = new EagerLazy<Link>();
+  readonly modes: EagerLazy<Link>;
   readonly pulls: PullTimers<Link>;
   readonly c: LazyPushCounters = zeroLazyPushCounters();
   private readonly ihaves: LinkBatcher<Link, IHaveEntry>;
   private readonly grafts: LinkBatcher<Link, bigint>;
 
   constructor(private readonly opts: LazyPushOptions) {
+    this.modes = new EagerLazy<Link>(opts.pruneAfterDuplicates);
     this.ihaves = new LinkBatcher(opts.clock, IHAVE_BATCH, (link, entries) => {
       if (link.sendFrame(encodeMessage({ type: MessageType.IHave, entries }), MessageType.IHave)) {
         this.c.ihaveIdsSent += entries.length;
@@ -101,14 +111,29 @@ export class LazyPush {
     this.ihaves.add(link, { messageId, ttl });
   }
 
-  /** The first copy of `id` arrived: stop waiting for it. */
-  arrived(messageId: bigint): void {
-    this.pulls.arrived(messageId);
+  /**
+   * The first copy of `id` arrived from `from`: stop waiting for it. If a lazy link announced it
+   * `optimizeLagMs` or more before it came over the eager link `from`, that announcer is the
+   * faster path: graft it (an empty GRAFT) and prune `from`. The IHAVE left the announcer in the
+   * same turn as its eager copies, so its arrival time is the time the item would have taken over
+   * that link: the comparison needs no hop count on the wire.
+   */
+  arrived(messageId: bigint, from: Link): void {
+    this.modes.delivered(from);
+    const early = this.pulls.arrived(messageId);
+    const threshold = this.opts.optimizeLagMs;
+    if (early === undefined || threshold <= 0 || early.lagMs < threshold) return;
+    const { first } = early;
+    if (first === from || first.state === 'closed' || !this.modes.capable(from) || this.modes.isLazy(from)) return;
+    // An empty GRAFT asks for no item, only to be pushed to from now on.
+    if (this.modes.graft(first)) first.sendFrame(EMPTY_GRAFT_FRAME, MessageType.Graft);
+    if (this.modes.prune(from) && from.sendFrame(PRUNE_FRAME, MessageType.Prune)) this.c.prunesSent++;
+    this.c.treeSwaps++;
   }
 
   /** A copy of an item already seen arrived on `link`: an eager lazy-capable link turns lazy. */
   duplicateFrom(link: Link): void {
-    if (!this.modes.prune(link)) return;
+    if (!this.modes.duplicate(link)) return;
     if (link.sendFrame(PRUNE_FRAME, MessageType.Prune)) this.c.prunesSent++;
   }
 
@@ -171,3 +196,4 @@ export class LazyPush {
 }
 
 const PRUNE_FRAME = encodeMessage({ type: MessageType.Prune });
+const EMPTY_GRAFT_FRAME = encodeMessage({ type: MessageType.Graft, messageIds: [] });

@@ -18,6 +18,12 @@ interface Missing<L> {
   since: number;
 }
 
+/** An item that came unpulled after an announcement: the first announcer and how much sooner it had it. */
+export interface Announced<L> {
+  first: L;
+  lagMs: number;
+}
+
 /** The adaptive wait is at most this multiple of `timeoutMs`. */
 export const MAX_TIMEOUT_FACTOR = 10;
 /** Weight of one sample in the running mean of the announcement-to-item lag. */
@@ -88,15 +94,23 @@ export class PullTimers<L extends PullLink> {
     return Math.min(MAX_TIMEOUT_FACTOR * timeoutMs, Math.max(timeoutMs, Math.round(2 * this.lagMs)));
   }
 
-  /** The item `id` arrived (however): no pull for it any more. */
-  arrived(id: bigint): void {
-    if (this.missing.size === 0) return;
+  /**
+   * The item `id` arrived (however): no pull for it any more. When it came before any pull and
+   * after an announcement, returns how late it was after the first announcement and who made it
+   * (the link the item would have come faster over): the tree optimisation's input.
+   */
+  arrived(id: bigint): Announced<L> | undefined {
+    if (this.missing.size === 0) return undefined;
     const m = this.missing.get(id);
-    if (m === undefined) return;
+    if (m === undefined) return undefined;
     const { clock } = this.opts;
     clock.clearTimeout(m.timer);
     this.missing.delete(id);
-    if (m.tries === 0) this.lagMs += (clock.now() - m.since - this.lagMs) * LAG_WEIGHT;
+    if (m.tries !== 0) return undefined;
+    const lagMs = clock.now() - m.since;
+    this.lagMs += (lagMs - this.lagMs) * LAG_WEIGHT;
+    const first = m.announcers[0];
+    return first === undefined ? undefined : { first, lagMs };
   }
 
   stop(): void {

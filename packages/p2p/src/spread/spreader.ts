@@ -108,7 +108,7 @@ export class Spreader {
     // A full seen set forgets its oldest id rather than refusing new items: a flood of distinct ids
     // must not stop a node from accepting anything for -s seconds.
     this.countForgotten(seen.addNew(msg.messageId));
-    lazy?.arrived(msg.messageId);
+    lazy?.arrived(msg.messageId, from);
     const item: ReceivedItem = {
       messageId: msg.messageId,
       ttl: msg.ttl,

@@ -21,7 +21,7 @@ interface Setup {
   verdicts: Map<bigint, Verdict>;
 }
 
-async function node(init: { lazyPush?: boolean } = {}): Promise<Setup> {
+async function node(init: { lazyPush?: boolean; pruneAfterDuplicates?: number } = {}): Promise<Setup> {
   const clock = new FakeClock();
   const items: ReceivedItem[] = [];
   const verdicts = new Map<bigint, Verdict>();
@@ -76,8 +76,8 @@ test('negotiation: the node offers bit 0 in VERIFICATION REQUEST unless lazy_pus
   }
 });
 
-test('a duplicate from an eager lazy-capable link is answered with PRUNE, and that link then gets ids only', async () => {
-  const s = await node();
+test('the pruneAfterDuplicates-th duplicate from an eager lazy-capable link is answered with PRUNE, and that link then gets ids only', async () => {
+  const s = await node({ pruneAfterDuplicates: 2 });
   const a = await peer(s, LAZY);
   const b = await peer(s, LAZY);
   try {
@@ -85,18 +85,23 @@ test('a duplicate from an eager lazy-capable link is answered with PRUNE, and th
     const forwarded = await b.next(MessageType.PeerNotification);
     assert.is(forwarded.messageId, 1n, 'a new link is eager: the item goes whole');
     b.send(pn(1n));
+    await waitFor(() => s.t.node.stats().itemsDuplicate === 1, { what: 'the first duplicate read' });
+    assert.is(s.t.node.stats().lazyPush.prunesSent, 0, 'one duplicate of two: still eager');
+    a.send(pn(3n));
+    await b.next(MessageType.PeerNotification);
+    b.send(pn(3n));
     await b.next(MessageType.Prune);
     await waitFor(() => s.t.node.stats().lazyPush.prunesSent === 1, { what: 'the PRUNE counted' });
     assert.equal(s.t.node.stats().lazyPush.lazyLinks, 1);
     a.send(pn(2n));
-    await waitFor(() => s.items.length === 2, { what: 'item 2 accepted' });
-    await waitFor(() => s.t.node.stats().itemsForwarded === 2, { what: 'item 2 forwarded' });
+    await waitFor(() => s.items.length === 3, { what: 'item 2 accepted' });
+    await waitFor(() => s.t.node.stats().itemsForwarded === 3, { what: 'item 2 forwarded' });
     s.clock.advance(0); // the turn's IHAVE batch
     const ihave = await b.next(MessageType.IHave);
     assert.equal(ihave.entries, [{ messageId: 2n, ttl: 0 }]);
-    assert.is(b.messages(MessageType.PeerNotification).length, 1, 'item 2 did not go whole to the lazy link');
+    assert.is(b.messages(MessageType.PeerNotification).length, 2, 'item 2 did not go whole to the lazy link');
     assert.equal(extensionTypes(a), [], 'nothing for the eager sender');
-    assert.is(s.items.length, 2, 'each item delivered once');
+    assert.is(s.items.length, 3, 'each item delivered once');
   } finally {
     await stop(s, a, b);
   }

@@ -32,6 +32,30 @@ test('EagerLazy: capable links start eager, a prune makes them lazy once, a graf
   assert.not.ok(m.isLazy(a));
 });
 
+test('EagerLazy: an eager link turns lazy once its duplicates less its first copies reach pruneAfter, counted afresh once grafted again', () => {
+  const m = new EagerLazy<L>(3);
+  const a = link('a');
+  const plain = link('plain', 0);
+  assert.not.ok(m.duplicate(a));
+  assert.not.ok(m.duplicate(a));
+  assert.not.ok(m.isLazy(a), 'two duplicates: still eager');
+  assert.ok(m.duplicate(a), 'the third prunes it');
+  assert.ok(m.isLazy(a));
+  assert.not.ok(m.duplicate(a), 'already lazy');
+  assert.ok(m.graft(a));
+  assert.not.ok(m.duplicate(a));
+  assert.not.ok(m.duplicate(a), 'the count starts again after a graft');
+  m.delivered(a);
+  m.delivered(a);
+  m.delivered(a);
+  assert.not.ok(m.duplicate(a), 'first copies it delivered took its duplicates off (never below 0)');
+  assert.not.ok(m.duplicate(a));
+  assert.ok(m.duplicate(a));
+  for (let i = 0; i < 5; i++) assert.not.ok(m.duplicate(plain), 'plain links never turn lazy');
+  const one = new EagerLazy<L>();
+  assert.ok(one.duplicate(link('b')), "by default (Plumtree's rule) the first duplicate prunes");
+});
+
 test('LinkBatcher: entries of one turn leave as one frame per link, a full batch at once, closed links are skipped', () => {
   const clock = new FakeClock();
   const sent: Array<[string, number[]]> = [];
