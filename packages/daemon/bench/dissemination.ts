@@ -12,7 +12,7 @@ import type { Repeats } from './lib/repeat.js';
 import { LocalNetwork } from '../harness/local-network.js';
 import { addStats, p2pStats, type P2PFinalStats } from './lib/final-stats.js';
 import { idleReading, type IdleReading } from './lib/idle.js';
-import { cpuMs, cpuSplitMs, PeakSampler } from './lib/proc.js';
+import { cpuMs, cpuSplitMs, cpuThreadsMs, PeakSampler } from './lib/proc.js';
 import { summarise, type Summary } from './lib/stats.js';
 import { findProfile, summariseProfile, type ProfileSummary } from './lib/cpuprofile.js';
 
@@ -92,6 +92,11 @@ export interface DisseminationResult {
   cpuUsPerItemPerNode: number;
   /** Share of that CPU spent in the kernel (system time: sockets, loopback TCP, epoll). */
   kernelCpuShare: number;
+  /**
+   * Share of that CPU spent outside the nodes' event-loop threads (V8 compiler and GC helper threads,
+   * libuv workers), from /proc/<pid>/task: what a profile of the main thread does not show.
+   */
+  helperCpuShare: number;
   loadSeconds: number;
   /** CPU of this benchmark process (the modules) over the batch, ms. */
   benchCpuMs: number;
@@ -205,6 +210,7 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
     const peaks = new PeakSampler(pids, 100);
     const cpuBefore = pids.map(cpuMs);
     const splitBefore = pids.map(cpuSplitMs);
+    const threadsBefore = pids.map(cpuThreadsMs);
     const bench0 = process.cpuUsage();
     const first = performance.now();
     const changesBeforeLoad = await linkChanges();
@@ -245,6 +251,9 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
     const linkChangesDuringLoad = (await linkChanges()) - changesBeforeLoad;
     const cpuAfter = pids.map(cpuMs);
     const splitAfter = pids.map(cpuSplitMs);
+    const threadsAfter = pids.map(cpuThreadsMs);
+    const helpers = threadsAfter.reduce((a, x, i) => a + (x?.helpers ?? 0) - (threadsBefore[i]?.helpers ?? 0), 0);
+    const mainThreads = threadsAfter.reduce((a, x, i) => a + (x?.main ?? 0) - (threadsBefore[i]?.main ?? 0), 0);
     const kernel = splitAfter.reduce((a, x, i) => a + (x?.system ?? 0) - (splitBefore[i]?.system ?? 0), 0);
     const userland = splitAfter.reduce((a, x, i) => a + (x?.user ?? 0) - (splitBefore[i]?.user ?? 0), 0);
     const bench = process.cpuUsage(bench0);
@@ -302,6 +311,7 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
       cpuMsPerItem: loadCpuMs.reduce((a, b) => a + b, 0) / m,
       cpuUsPerItemPerNode: (loadCpuMs.reduce((a, b) => a + b, 0) / m / n) * 1000,
       kernelCpuShare: kernel / Math.max(1, kernel + userland),
+      helperCpuShare: helpers / Math.max(1, helpers + mainThreads),
       loadSeconds,
       benchCpuMs: (bench.user + bench.system) / 1000,
       linkChangesDuringLoad,
