@@ -30,6 +30,8 @@ export interface LazyPushOptions {
   maxPendingPulls: number;
   /** A GRAFT is served only while the link's send queue holds less than this. */
   serveQueueBytes: number;
+  /** Established neighbours (for "does any link still push items to this node?"). */
+  neighbours(): Iterable<Link>;
 }
 
 /** Fresh lazy push counters (all 0): also what a node with lazy push off reports. */
@@ -57,6 +59,11 @@ export class LazyPush {
   readonly modes = new EagerLazy<Link>();
   readonly pulls: PullTimers<Link>;
   readonly c: LazyPushCounters = zeroLazyPushCounters();
+  /**
+   * Set when a neighbour went down, cleared by the next item that arrives whole: until then the
+   * tree may be cut above this node, so announced ids are pulled at once, not after the pull wait.
+   */
+  private repairing = false;
   private readonly ihaves: LinkBatcher<Link, IHaveEntry>;
   private readonly grafts: LinkBatcher<Link, bigint>;
 
@@ -103,7 +110,18 @@ export class LazyPush {
 
   /** The first copy of `id` arrived: stop waiting for it. */
   arrived(messageId: bigint): void {
+    this.repairing = false;
     this.pulls.arrived(messageId);
+  }
+
+  /**
+   * A neighbour went down. If it was this node's tree link, the items it was bringing come only as
+   * ids now: pull those already announced at once, and the next ones as they are announced, until
+   * an item arrives whole again (the tree is repaired).
+   */
+  neighbourDown(): void {
+    this.repairing = true;
+    this.pulls.pullAllNow();
   }
 
   /** A copy of an item already seen arrived on `link`: an eager lazy-capable link turns lazy. */
@@ -139,9 +157,11 @@ export class LazyPush {
   private onIHave(link: Link, entries: IHaveEntry[]): void {
     const { seen } = this.opts;
     this.c.ihaveIdsReceived += entries.length;
+    // With no link left that pushes items here, an announced item can only come by pull.
+    const now = this.repairing || this.modes.pushing(this.opts.neighbours()) === 0;
     for (const e of entries) {
       if (seen.has(e.messageId)) this.c.ihaveIdsKnown++;
-      else this.pulls.announced(link, e.messageId);
+      else this.pulls.announced(link, e.messageId, now);
     }
   }
 
