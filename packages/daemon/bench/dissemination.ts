@@ -33,6 +33,8 @@ export interface DisseminationOptions {
   profileNode?: number;
   /** Another build's dist/main.js (A/B runs); default this package's. */
   daemonMain?: string;
+  /** Extra node options for every daemon (diagnostics: e.g. `--single-threaded-gc`, `--trace-gc`). */
+  nodeArgs?: string[];
   /** `lazy_push` of every node (default: the daemon's default, on). */
   lazyPush?: boolean;
   /** Items announced (and awaited everywhere) before the measured ones: the tree forms on them. */
@@ -138,7 +140,10 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
     daemonMain: o.daemonMain,
     ...(o.lazyPush === undefined ? {} : { extra: { lazy_push: o.lazyPush ? 'on' : 'off' } }),
     hostkey: o.hostkey,
-    nodeArgs: (i) => (o.cpuProfDir && i === profiled ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []),
+    nodeArgs: (i) => [
+      ...(o.nodeArgs ?? []),
+      ...(o.cpuProfDir && i === profiled ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []),
+    ],
   });
   const modules: FakeModule[] = [];
   try {
