@@ -142,7 +142,8 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
     hostkey: o.hostkey,
     nodeArgs: (i) => [
       ...(o.nodeArgs ?? []),
-      ...(o.cpuProfDir && i === profiled ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []),
+      // Sampled every 100 us: a burst keeps one node busy for only some 100 ms, too few samples at the 1 ms default.
+      ...(o.cpuProfDir && i === profiled ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`, '--cpu-prof-interval=100'] : []),
     ],
   });
   const modules: FakeModule[] = [];
