@@ -12,6 +12,7 @@ import type { Delivery, DeliveryTarget } from './delivery.js';
 import { ApiErrorCode } from './errors.js';
 import { PendingValidations } from './pending-validations.js';
 import type { TimerRef, Timers } from './timers.js';
+import { TurnBuffer } from './turn-buffer.js';
 import type { CloseReason, Logger, ModuleConnection } from './types.js';
 
 /** Bytes of a NOTIFICATION before its data: size, type, message_id, data_type. */
@@ -63,7 +64,8 @@ export class Connection implements ModuleConnection, DeliveryTarget {
   private readonly decoder = new FrameDecoder();
   private readonly log: Logger;
   private idleTimer: TimerRef | undefined;
-  private corked = false;
+  /** This turn's NOTIFICATIONs, sent as one write when the turn ends. */
+  private readonly out: TurnBuffer;
   private closed = false;
 
   constructor(
@@ -74,6 +76,7 @@ export class Connection implements ModuleConnection, DeliveryTarget {
     this.id = init.id;
     this.remote = init.remote;
     this.pending = new PendingValidations(init.maxPendingValidations);
+    this.out = new TurnBuffer(socket);
     this.log = deps.logger.child({ conn: init.id, remote: init.remote });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -107,13 +110,13 @@ export class Connection implements ModuleConnection, DeliveryTarget {
   }
 
   get queuedBytes(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.out.length;
   }
 
   /**
    * Queue a GOSSIP NOTIFICATION. Returns false, having closed the connection
    * (slow-consumer), when it would push the write queue past its limit, or
-   * when the connection is already closed. `data` must not change afterwards.
+   * when the connection is already closed. `data` is copied into this turn's write at once.
    */
   sendNotification(messageId: number, dataType: number, data: Uint8Array): boolean {
     if (this.closed) return false;
@@ -123,7 +126,7 @@ export class Connection implements ModuleConnection, DeliveryTarget {
       return false;
     }
     const size = NOTIFICATION_HEADER + data.length;
-    const queued = this.socket.writableLength;
+    const queued = this.queuedBytes;
     if (queued + size > this.init.maxQueuedBytes) {
       this.close('slow-consumer', {
         queuedBytes: queued,
@@ -132,18 +135,17 @@ export class Connection implements ModuleConnection, DeliveryTarget {
       });
       return false;
     }
-    const header = new Uint8Array(NOTIFICATION_HEADER);
-    header[0] = size >>> 8;
-    header[1] = size & 0xff;
-    header[2] = MessageType.GossipNotification >>> 8;
-    header[3] = MessageType.GossipNotification & 0xff;
-    header[4] = messageId >>> 8;
-    header[5] = messageId & 0xff;
-    header[6] = dataType >>> 8;
-    header[7] = dataType & 0xff;
-    this.cork();
-    this.socket.write(header);
-    if (data.length > 0) this.socket.write(data);
+    // Written straight into this turn's buffer: no Buffer or stream write per NOTIFICATION.
+    const { bytes, at } = this.out.reserve(size);
+    bytes[at] = size >>> 8;
+    bytes[at + 1] = size & 0xff;
+    bytes[at + 2] = MessageType.GossipNotification >>> 8;
+    bytes[at + 3] = MessageType.GossipNotification & 0xff;
+    bytes[at + 4] = messageId >>> 8;
+    bytes[at + 5] = messageId & 0xff;
+    bytes[at + 6] = dataType >>> 8;
+    bytes[at + 7] = dataType & 0xff;
+    if (data.length > 0) bytes.set(data, at + NOTIFICATION_HEADER);
     return true;
   }
 
@@ -153,6 +155,7 @@ export class Connection implements ModuleConnection, DeliveryTarget {
     this.closed = true;
     this.deps.timers.clear(this.idleTimer);
     this.idleTimer = undefined;
+    this.out.drop();
     this.socket.destroy();
     const why = typeof details['why'] === 'string' ? ` (${details['why']})` : '';
     if (WARN_REASONS.has(reason)) {
@@ -161,17 +164,6 @@ export class Connection implements ModuleConnection, DeliveryTarget {
       this.log.debug({ reason, ...details }, `module connection ${this.remote} closed: ${reason}`);
     }
     this.deps.handler.onClose(this, reason);
-  }
-
-  private cork(): void {
-    if (this.corked) return;
-    this.corked = true;
-    this.socket.cork();
-    // Every frame written in this tick goes out in one writev.
-    process.nextTick(() => {
-      this.corked = false;
-      if (!this.closed) this.socket.uncork();
-    });
   }
 
   private onData(chunk: Buffer): void {

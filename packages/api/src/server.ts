@@ -174,7 +174,7 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
     const trusted = options.awaitValidation === false;
     const targets = this.subscriptions.subscribers(dataType).filter((c) => c !== options.exclude && c.isOpen);
     if (targets.length === 0) return Promise.resolve(this.record('unsubscribed'));
-    // No copy: every connection's write queue shares the caller's bytes (which must not change afterwards).
+    // No copy here: each connection copies the bytes into its turn's write.
     const bytes = data;
     return new Promise<Verdict>((resolve) => {
       const delivery: Delivery = new Delivery({

@@ -12,7 +12,7 @@ import type { Repeats } from './lib/repeat.js';
 import { LocalNetwork } from '../harness/local-network.js';
 import { addStats, p2pStats, type P2PFinalStats } from './lib/final-stats.js';
 import { idleReading, type IdleReading } from './lib/idle.js';
-import { cpuMs, cpuSplitMs, PeakSampler } from './lib/proc.js';
+import { cpuMs, cpuSplitMs, cpuThreadsMs, PeakSampler } from './lib/proc.js';
 import { summarise, type Summary } from './lib/stats.js';
 import { findProfile, summariseProfile, type ProfileSummary } from './lib/cpuprofile.js';
 
@@ -33,6 +33,8 @@ export interface DisseminationOptions {
   profileNode?: number;
   /** Another build's dist/main.js (A/B runs); default this package's. */
   daemonMain?: string;
+  /** Extra node options for every daemon (diagnostics: e.g. `--single-threaded-gc`, `--trace-gc`). */
+  nodeArgs?: string[];
   /** `lazy_push` of every node (default: the daemon's default, on). */
   lazyPush?: boolean;
   /** Items announced (and awaited everywhere) before the measured ones: the tree forms on them. */
@@ -92,6 +94,11 @@ export interface DisseminationResult {
   cpuUsPerItemPerNode: number;
   /** Share of that CPU spent in the kernel (system time: sockets, loopback TCP, epoll). */
   kernelCpuShare: number;
+  /**
+   * Share of that CPU spent outside the nodes' event-loop threads (V8 compiler and GC helper threads,
+   * libuv workers), from /proc/<pid>/task: what a profile of the main thread does not show.
+   */
+  helperCpuShare: number;
   loadSeconds: number;
   /** CPU of this benchmark process (the modules) over the batch, ms. */
   benchCpuMs: number;
@@ -133,7 +140,11 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
     daemonMain: o.daemonMain,
     ...(o.lazyPush === undefined ? {} : { extra: { lazy_push: o.lazyPush ? 'on' : 'off' } }),
     hostkey: o.hostkey,
-    nodeArgs: (i) => (o.cpuProfDir && i === profiled ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : []),
+    nodeArgs: (i) => [
+      ...(o.nodeArgs ?? []),
+      // Sampled every 100 us: a burst keeps one node busy for only some 100 ms, too few samples at the 1 ms default.
+      ...(o.cpuProfDir && i === profiled ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`, '--cpu-prof-interval=100'] : []),
+    ],
   });
   const modules: FakeModule[] = [];
   try {
@@ -205,6 +216,7 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
     const peaks = new PeakSampler(pids, 100);
     const cpuBefore = pids.map(cpuMs);
     const splitBefore = pids.map(cpuSplitMs);
+    const threadsBefore = pids.map(cpuThreadsMs);
     const bench0 = process.cpuUsage();
     const first = performance.now();
     const changesBeforeLoad = await linkChanges();
@@ -245,6 +257,9 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
     const linkChangesDuringLoad = (await linkChanges()) - changesBeforeLoad;
     const cpuAfter = pids.map(cpuMs);
     const splitAfter = pids.map(cpuSplitMs);
+    const threadsAfter = pids.map(cpuThreadsMs);
+    const helpers = threadsAfter.reduce((a, x, i) => a + (x?.helpers ?? 0) - (threadsBefore[i]?.helpers ?? 0), 0);
+    const mainThreads = threadsAfter.reduce((a, x, i) => a + (x?.main ?? 0) - (threadsBefore[i]?.main ?? 0), 0);
     const kernel = splitAfter.reduce((a, x, i) => a + (x?.system ?? 0) - (splitBefore[i]?.system ?? 0), 0);
     const userland = splitAfter.reduce((a, x, i) => a + (x?.user ?? 0) - (splitBefore[i]?.user ?? 0), 0);
     const bench = process.cpuUsage(bench0);
@@ -302,6 +317,7 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
       cpuMsPerItem: loadCpuMs.reduce((a, b) => a + b, 0) / m,
       cpuUsPerItemPerNode: (loadCpuMs.reduce((a, b) => a + b, 0) / m / n) * 1000,
       kernelCpuShare: kernel / Math.max(1, kernel + userland),
+      helperCpuShare: helpers / Math.max(1, helpers + mainThreads),
       loadSeconds,
       benchCpuMs: (bench.user + bench.system) / 1000,
       linkChangesDuringLoad,

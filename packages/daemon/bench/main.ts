@@ -60,6 +60,8 @@ const HELP = `Usage: tsx bench/main.ts [options]
   --flood-items K         overload: PEER NOTIFICATIONs a neighbour writes flat out (default 10000)
   --tls-frames K          tls: frames sent over one link per run, plain TCP then TLS (default 200000; quick 50000)
   --daemon FILE           run another build's dist/main.js (to compare builds; default this package's)
+  --node-args LIST        dissemination: extra node options for every daemon, space-separated (diagnostics,
+                          e.g. --node-args=--single-threaded-gc)
   --network-profile       with profile: also profile node 1 of the smallest network (N=10 full mesh by default)
                           during a burst
   --repeat R              runs of each dissemination, ceiling and blast case; the median run is shown (default 3; quick 1)
@@ -95,6 +97,7 @@ const { values } = parseArgs({
     repeat: { type: 'string' },
     daemon: { type: 'string' },
     'network-profile': { type: 'boolean', default: false },
+    'node-args': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -223,12 +226,13 @@ if (runs('dissemination')) {
         daemonMain,
         lazyPush: p.lazyPush,
         warmUp,
+        nodeArgs: values['node-args']?.split(' ').filter((a) => a !== ''),
         log,
       });
       log(
         `  delivery ${r.deliveryRatio.toFixed(4)}, p50 ${r.latencyMs.p50.toFixed(1)} ms, p99 ${r.latencyMs.p99.toFixed(1)} ms, ` +
           `everywhere in ${(r.allEverywhereMs / 1000).toFixed(2)} s, ${r.copiesPerItemPerNode.toFixed(2)} copies/item/node, ` +
-          `${r.cpuUsPerItemPerNode.toFixed(1)} us CPU/item/node, ${r.messagesPerItemPerNode.toFixed(2)} msgs/item/node, ` +
+          `${r.cpuUsPerItemPerNode.toFixed(1)} us CPU/item/node (${(100 * r.helperCpuShare).toFixed(0)} % off the main threads), ${r.messagesPerItemPerNode.toFixed(2)} msgs/item/node, ` +
           `${r.linkChangesDuringLoad} link changes meanwhile`,
       );
       runsOf.push(r);

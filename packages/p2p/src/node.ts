@@ -142,6 +142,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
         pruneAfterDuplicates: config.pruneAfterDuplicates,
         maxPendingPulls: config.maxPendingPulls,
         serveQueueBytes: Math.floor(config.sendQueueBytes / 2),
+        neighbours: () => this.view.values(),
       });
     }
     this.spreader = new Spreader({
@@ -181,7 +182,10 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
         else link.close(CloseReason.UnexpectedMessage, `type ${msg.type}: lazy push is off here`);
       },
       neighbourUp: (peer) => this.safeEmit('neighbour-up', peer),
-      neighbourDown: (peer) => this.safeEmit('neighbour-down', peer),
+      neighbourDown: (peer) => {
+        this.lazy?.neighbourDown();
+        this.safeEmit('neighbour-down', peer);
+      },
     });
   }
 

@@ -4,7 +4,7 @@
  * in clock ticks of 1/CLK_TCK s). Off Linux, every reading is undefined.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat (`getconf CLK_TCK`; 100 on Linux almost everywhere). */
 export const CLK_TCK: number = (() => {
@@ -88,5 +88,27 @@ export class PeakSampler {
     clearInterval(this.timer);
     this.sample();
     return this.peaks;
+  }
+}
+
+/**
+ * CPU time (user + system, ms) of a process's event-loop thread (the task whose id is the pid) and of
+ * all its other threads (V8 compiler and GC helpers, libuv workers), or undefined.
+ */
+export function cpuThreadsMs(pid: number | undefined): { main: number; helpers: number } | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    let main = 0;
+    let helpers = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = ((Number(rest[11]) + Number(rest[12])) * 1000) / CLK_TCK;
+      if (Number(tid) === pid) main += ms;
+      else helpers += ms;
+    }
+    return { main, helpers };
+  } catch {
+    return undefined;
   }
 }

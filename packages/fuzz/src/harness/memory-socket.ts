@@ -86,6 +86,12 @@ export class MemorySocket extends EventEmitter {
   }
 
   /** Everything written since the last call, as one buffer. */
+  /** What the code under test wrote, once the writes it gathered this turn are flushed (next tick). */
+  async written(): Promise<Uint8Array> {
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    return this.takeWritten();
+  }
+
   takeWritten(): Uint8Array {
     if (this.out.length === 0) return new Uint8Array(0);
     const parts = this.out;

@@ -69,12 +69,12 @@ export function apiConnectionTarget(): FuzzTarget {
       sock.feed(chunks[0]!);
       // A delivery while the fuzzed module is connected: it may have subscribed to the probe type.
       const verdict = server.deliver({ dataType: PROBE_TYPE, data: PROBE });
-      const notes = parseWritten(good.takeWritten(), 'the server (to the good module)');
+      const notes = parseWritten(await good.written(), 'the server (to the good module)');
       check(notes.length === 1 && notes[0]!.type === MessageType.GossipNotification, 'the good module was not notified once');
       const note = notes[0] as { messageId: number; dataType: number; data: Uint8Array };
       check(note.dataType === PROBE_TYPE && Buffer.from(note.data).equals(PROBE), 'the good module got a wrong NOTIFICATION');
       for (let i = 1; i < chunks.length && !sock.destroyed; i++) sock.feed(chunks[i]!);
-      const toFuzzed = parseWritten(sock.takeWritten(), 'the server (to the fuzzed module)');
+      const toFuzzed = parseWritten(await sock.written(), 'the server (to the fuzzed module)');
       for (const m of toFuzzed) {
         check(m.type === MessageType.GossipNotification && m.dataType === PROBE_TYPE, `the server sent a module type ${m.type}`);
       }

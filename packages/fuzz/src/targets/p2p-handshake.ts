@@ -33,7 +33,7 @@ export function p2pHandshakeTarget(): FuzzTarget {
         if (sock.destroyed) break;
         sock.feed(c);
       }
-      parseWritten(sock.takeWritten(), 'the node (to the fuzzed peer)');
+      parseWritten(await sock.written(), 'the node (to the fuzzed peer)');
       sock.hangUp();
       await checkResting(h);
     },

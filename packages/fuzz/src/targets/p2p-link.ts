@@ -33,14 +33,14 @@ export function p2pLinkTarget(): FuzzTarget {
       const sock = new MemorySocket(port, '127.0.0.3');
       h.accept(sock);
       const flags = data.length > 0 && (data[0]! & 0x10) !== 0 ? HelloFlag.LazyPush : 0;
-      const answer = handshake(sock, { family: 4, host: '127.0.0.3', port }, flags);
+      const answer = await handshake(sock, { family: 4, host: '127.0.0.3', port }, flags);
       check(answer.some((m) => m.type === MessageType.PeerResponse), 'the handshake did not establish the link');
       const { chunks } = splitInput(data);
       for (const c of chunks) {
         if (sock.destroyed) break;
         sock.feed(c);
       }
-      parseWritten(sock.takeWritten(), 'the node (to the fuzzed neighbour)');
+      parseWritten(await sock.written(), 'the node (to the fuzzed neighbour)');
       sock.hangUp();
       await checkResting(h);
     },

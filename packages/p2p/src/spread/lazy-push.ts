@@ -38,6 +38,8 @@ export interface LazyPushOptions {
   pruneAfterDuplicates: number;
   /** A GRAFT is served only while the link's send queue holds less than this. */
   serveQueueBytes: number;
+  /** Established neighbours (for "does any link still push items to this node?"). */
+  neighbours(): Iterable<Link>;
 }
 
 /** Fresh lazy push counters (all 0): also what a node with lazy push off reports. */
@@ -66,6 +68,11 @@ export class LazyPush {
   readonly modes: EagerLazy<Link>;
   readonly pulls: PullTimers<Link>;
   readonly c: LazyPushCounters = zeroLazyPushCounters();
+  /**
+   * Set when a neighbour went down, cleared by the next item that arrives whole: until then the
+   * tree may be cut above this node, so announced ids are pulled at once, not after the pull wait.
+   */
+  private repairing = false;
   private readonly ihaves: LinkBatcher<Link, IHaveEntry>;
   private readonly grafts: LinkBatcher<Link, bigint>;
 
@@ -119,6 +126,7 @@ export class LazyPush {
    * that link: the comparison needs no hop count on the wire.
    */
   arrived(messageId: bigint, from: Link): void {
+    this.repairing = false;
     this.modes.delivered(from);
     const early = this.pulls.arrived(messageId);
     const threshold = this.opts.optimizeLagMs;
@@ -129,6 +137,16 @@ export class LazyPush {
     if (this.modes.graft(first)) first.sendFrame(EMPTY_GRAFT_FRAME, MessageType.Graft);
     if (this.modes.prune(from) && from.sendFrame(PRUNE_FRAME, MessageType.Prune)) this.c.prunesSent++;
     this.c.treeSwaps++;
+  }
+
+  /**
+   * A neighbour went down. If it was this node's tree link, the items it was bringing come only as
+   * ids now: pull those already announced at once, and the next ones as they are announced, until
+   * an item arrives whole again (the tree is repaired).
+   */
+  neighbourDown(): void {
+    this.repairing = true;
+    this.pulls.pullAllNow();
   }
 
   /** A copy of an item already seen arrived on `link`: an eager lazy-capable link turns lazy. */
@@ -164,9 +182,11 @@ export class LazyPush {
   private onIHave(link: Link, entries: IHaveEntry[]): void {
     const { seen } = this.opts;
     this.c.ihaveIdsReceived += entries.length;
+    // With no link left that pushes items here, an announced item can only come by pull.
+    const now = this.repairing || this.modes.pushing(this.opts.neighbours()) === 0;
     for (const e of entries) {
       if (seen.has(e.messageId)) this.c.ihaveIdsKnown++;
-      else this.pulls.announced(link, e.messageId);
+      else this.pulls.announced(link, e.messageId, now);
     }
   }
 

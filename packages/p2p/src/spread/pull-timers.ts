@@ -70,12 +70,16 @@ export class PullTimers<L extends PullLink> {
     return this.missing.size;
   }
 
-  /** `link` announced `id`, which this node has not seen. */
-  announced(link: L, id: bigint): void {
+  /**
+   * `link` announced `id`, which this node has not seen. `now`: pull it at once rather than wait
+   * (no link pushes items to this node any more, so nothing else will bring it).
+   */
+  announced(link: L, id: bigint, now = false): void {
     if (this.stopped) return;
     const m = this.missing.get(id);
     if (m !== undefined) {
       if (m.announcers.length < MAX_ANNOUNCERS_PER_ID && !m.announcers.includes(link)) m.announcers.push(link);
+      if (now && m.tries === 0) this.fireNow(id, m);
       return;
     }
     if (this.missing.size >= this.opts.limit) {
@@ -84,8 +88,24 @@ export class PullTimers<L extends PullLink> {
     }
     const { clock } = this.opts;
     const entry: Missing<L> = { announcers: [link], timer: undefined, tries: 0, since: clock.now() };
-    entry.timer = clock.setTimeout(() => this.fire(id), this.waitMs);
     this.missing.set(id, entry);
+    if (now) this.fire(id);
+    else entry.timer = clock.setTimeout(() => this.fire(id), this.waitMs);
+  }
+
+  /**
+   * Pull every id still waiting for its first pull now, from its first announcer still linked: a
+   * link that was bringing items is gone, so waiting longer only adds its timeout to their latency.
+   */
+  pullAllNow(): void {
+    if (this.stopped) return;
+    for (const [id, m] of [...this.missing]) if (m.tries === 0) this.fireNow(id, m);
+  }
+
+  private fireNow(id: bigint, m: Missing<L>): void {
+    this.opts.clock.clearTimeout(m.timer);
+    m.timer = undefined;
+    this.fire(id);
   }
 
   /** How long a new announcement waits for its item before the first pull. */

@@ -12,6 +12,7 @@ import type { Counters } from '../counters.js';
 import type { Clock, Logger } from '../types.js';
 import { plainIp } from '../net-group.js';
 import { closeLogLevel, CloseReason } from './close-reason.js';
+import { TurnBuffer } from './turn-buffer.js';
 import type { Connection } from './types.js';
 
 export type LinkState = 'handshaking' | 'established' | 'closed';
@@ -68,8 +69,8 @@ export class Link {
   private readonly decoder = new FrameDecoder();
   private readonly opts: LinkOptions;
   private socketError: string | undefined;
-  /** The socket is corked until the next tick, gathering this tick's frames into one write. */
-  private corked = false;
+  /** This turn's frames, handed to the socket as one write when the turn ends. */
+  private readonly out: TurnBuffer;
 
   private paused = false;
   /** Frames read but not yet handled because reading was paused (from `heldFrom` on). */
@@ -79,6 +80,7 @@ export class Link {
   constructor(opts: LinkOptions) {
     this.opts = opts;
     this.socket = opts.socket;
+    this.out = new TurnBuffer(this.socket);
     this.direction = opts.direction;
     const { remoteAddress, remotePort } = this.socket;
     this.remoteIp = plainIp(remoteAddress ?? '');
@@ -135,7 +137,7 @@ export class Link {
   }
 
   get queuedBytes(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.out.length;
   }
 
   /**
@@ -149,36 +151,26 @@ export class Link {
 
   /**
    * Queue one already encoded frame of `type` (so a message spread to many
-   * neighbours is encoded once). Frames queued within one tick leave in one
-   * write: the socket is corked at the first and uncorked on the next tick.
+   * neighbours is encoded once). Frames queued within one turn of the event
+   * loop leave in one write when the turn ends (TurnBuffer).
    */
   sendFrame(frame: Uint8Array, type: number): boolean {
     if (this.state === 'closed') return false;
-    if (this.socket.writableLength + frame.length > this.opts.maxSendQueueBytes) {
+    const queued = this.queuedBytes;
+    if (queued + frame.length > this.opts.maxSendQueueBytes) {
       this.opts.counters.drops.drop(
         CloseReason.SendQueueFull,
-        { remote: this.remote, peer: this.key, queued: this.socket.writableLength },
+        { remote: this.remote, peer: this.key, queued },
         'neighbour does not read, link dropped',
       );
-      this.close(CloseReason.SendQueueFull, `${this.socket.writableLength} bytes queued`);
+      this.close(CloseReason.SendQueueFull, `${queued} bytes queued`);
       return false;
     }
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(this.uncork);
-    }
-    this.socket.write(frame);
+    this.out.append(frame);
     this.opts.counters.sent(type);
     if (type === MessageType.PeerNotification) this.itemsOut++;
     return true;
   }
-
-  private readonly uncork = (): void => {
-    this.corked = false;
-    // After destroy() the buffered frames are discarded anyway; after destroySoon() end() has flushed them.
-    if (!this.socket.destroyed) this.socket.uncork();
-  };
 
   /**
    * Close the connection once; logs the reason and tells the owner. `flush`
@@ -191,12 +183,16 @@ export class Link {
     this.state = 'closed';
     this.closeReason = reason;
     if (flush) {
+      // What this turn gathered (the farewell PUSH) goes before the end.
+      this.out.flush();
+      this.out.drop();
       // A neighbour that does not read cannot hold the socket open for long.
       const { clock } = this.opts;
       const deadline = clock.setTimeout(() => this.socket.destroy(), FAREWELL_FLUSH_MS);
       this.socket.once('close', () => clock.clearTimeout(deadline));
       this.socket.destroySoon();
     } else {
+      this.out.drop();
       this.socket.destroy();
     }
     const level = closeLogLevel(reason);

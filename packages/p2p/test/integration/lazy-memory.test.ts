@@ -166,6 +166,44 @@ test('virtual time: a tree node dies silently; its subtree pulls the items it no
   }
 });
 
+test('virtual time: a tree node goes down (links closed); its subtree pulls at once, not after the pull wait', async () => {
+  const w = await world(12, () => ({ pullTimeoutMs: 2_000 }));
+  try {
+    await spread(w, 0, 30, 10);
+    const victim = w.net
+      .alive()
+      .filter((i) => i !== 0)
+      .sort((a, b) => w.net.nodes[b]!.stats().lazyPush.eagerLinks - w.net.nodes[a]!.stats().lazyPush.eagerLinks)[0]!;
+    assert.ok(w.net.nodes[victim]!.stats().lazyPush.eagerLinks >= 2, 'the victim forwards to someone');
+    const grafts0 = total(w, (s) => s.lazyPush.graftIdsSent);
+    w.network.crash(w.host(victim));
+    const sentAt = new Map<bigint, number>();
+    const lastAt = new Map<bigint, number>();
+    w.net.nodes.forEach((node) =>
+      node.on('item', (item) => {
+        const t0 = sentAt.get(item.messageId);
+        if (t0 !== undefined) lastAt.set(item.messageId, Math.max(lastAt.get(item.messageId) ?? 0, w.clock.now()));
+      }),
+    );
+    for (let k = 0; k < 10; k++) {
+      const id = w.net.nodes[0]!.originate({ ttl: 0, dataType: 11, data: Uint8Array.of(k) });
+      sentAt.set(id, w.clock.now());
+      await w.clock.runFor(20);
+    }
+    const others = w.net.alive().filter((i) => i !== 0 && i !== victim);
+    const has = (i: number) => w.received[i]!.filter((x) => sentAt.has(x.messageId)).length;
+    assert.ok(await w.clock.runUntil(() => others.every((i) => has(i) === 10), w.clock.now() + 10_000), 'repaired');
+    assert.ok(total(w, (s) => s.lazyPush.graftIdsSent) > grafts0, 'the orphaned subtree pulled');
+    // Before: the orphans waited the whole pull wait (2 s) and then a pull round trip (2 124 ms for
+    // this seed). Now they pull once their link is down (1 390 ms for this seed: the neighbours of the
+    // victim see their links close within 40 ms, but the overlay around it re-forms meanwhile).
+    const worst = Math.max(...[...sentAt].map(([id, t0]) => lastAt.get(id)! - t0));
+    assert.ok(worst < 2_000, `every item everywhere within ${worst} ms, less than the pull wait`);
+  } finally {
+    await stop(w);
+  }
+});
+
 test('virtual time: every other node with lazy push off, each item still reaches each node exactly once', async () => {
   const w = await world(13, (i) => ({ lazyPush: i % 2 === 0 }));
   try {

@@ -173,3 +173,26 @@ test('PullTimers: the wait grows with the lag of items that come over the tree, 
 });
 
 test.run();
+
+test('PullTimers: an id announced with `now` is pulled at once; pullAllNow pulls every id not yet pulled, then retries as usual', () => {
+  const clock = new FakeClock();
+  const { p, asked } = pulls(clock);
+  const [a, b] = [link('a'), link('b')];
+  p.announced(a, 1n, true);
+  assert.equal(asked, [['a', 1n]], 'no wait');
+  p.announced(a, 2n);
+  p.announced(b, 3n);
+  clock.advance(10);
+  assert.equal(asked.length, 1);
+  p.announced(b, 2n, true);
+  assert.equal(asked, [['a', 1n], ['a', 2n]], 'a later announcement with `now` pulls a waiting id from its first announcer');
+  p.pullAllNow();
+  assert.equal(asked, [['a', 1n], ['a', 2n], ['b', 3n]], 'ids already pulled are not pulled again');
+  clock.advance(40);
+  assert.equal(asked.slice(3), [['b', 2n]], 'the retry goes to the next announcer after retryMs');
+  p.arrived(1n);
+  p.arrived(2n);
+  p.arrived(3n);
+  assert.is(p.size, 0);
+  assert.is(clock.pending, 0);
+});

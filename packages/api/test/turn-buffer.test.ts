@@ -1,0 +1,50 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { TurnBuffer } from '../src/turn-buffer.js';
+
+const tick = () => new Promise<void>((resolve) => process.nextTick(resolve));
+
+function sink() {
+  const writes: Uint8Array[] = [];
+  return { writes, destroyed: false, write: (b: Uint8Array) => (writes.push(b), true) };
+}
+
+test('TurnBuffer: the frames of one turn leave in one write, in order, growing past the first size', async () => {
+  const s = sink();
+  const t = new TurnBuffer(s);
+  const frames = Array.from({ length: 100 }, (_, i) => new Uint8Array(100).fill(i));
+  for (const f of frames) {
+    const { bytes, at } = t.reserve(f.length);
+    bytes.set(f, at);
+  }
+  assert.is(t.length, 10_000);
+  assert.is(s.writes.length, 0, 'nothing before the turn ends');
+  await tick();
+  assert.is(s.writes.length, 1);
+  assert.equal([...s.writes[0]!], frames.flatMap((f) => [...f]));
+  assert.is(t.length, 0);
+  const { bytes, at } = t.reserve(2);
+  bytes[at] = 7;
+  bytes[at + 1] = 8;
+  await tick();
+  assert.equal(s.writes.length, 2);
+  assert.equal([...s.writes[1]!], [7, 8], 'the next turn is a write of its own; the first one is not overwritten');
+  assert.is(s.writes[0]![0], 0);
+});
+
+test('TurnBuffer: after drop, or on a destroyed socket, nothing is written', async () => {
+  const s = sink();
+  const t = new TurnBuffer(s);
+  t.reserve(10);
+  t.drop();
+  await tick();
+  assert.is(s.writes.length, 0);
+  const s2 = sink();
+  const t2 = new TurnBuffer(s2);
+  t2.reserve(10);
+  s2.destroyed = true;
+  await tick();
+  assert.is(s2.writes.length, 0);
+});
+
+test.run();
