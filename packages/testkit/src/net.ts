@@ -1,7 +1,10 @@
 import { createServer } from 'node:net';
 
-/** A TCP port that was free on `host` a moment ago (for child processes that cannot take port 0). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
+/** Ports freePort() handed out in this process, oldest first (bounded: the oldest is forgotten). */
+const handedOut = new Set<number>();
+const HANDED_OUT_LIMIT = 4096;
+
+function portFreeNow(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -12,6 +15,21 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A TCP port that was free on `host` a moment ago (for child processes that cannot take port 0).
+ * Never one this process was given before (the kernel may offer a just-closed port again, and a
+ * test asking for a daemon's p2p, api and status ports in a row must get three different ones).
+ */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (;;) {
+    const port = await portFreeNow(host);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (handedOut.size > HANDED_OUT_LIMIT) handedOut.delete(handedOut.values().next().value!);
+    return port;
+  }
 }
 
 export interface WaitForOptions {
