@@ -49,8 +49,3 @@ export const WARN_INTERVAL_MS = 10_000;
 /** Largest message_id (u16). */
 export const MAX_MESSAGE_ID = 0xffff;
 
-/**
- * First size of a connection's turn buffer (the frames written in one turn of the event loop, sent
- * as one socket write). It grows to what one turn writes, which the queue limit above bounds.
- */
-export const TURN_BUFFER_BYTES = 4096;

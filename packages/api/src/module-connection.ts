@@ -5,6 +5,7 @@ import {
   decodeMessage,
   frameType,
   isProtocolError,
+  TurnBuffer,
   typeName,
   type Message,
 } from '@gossip5/protocol';
@@ -12,7 +13,6 @@ import type { Delivery, DeliveryTarget } from './delivery.js';
 import { ApiErrorCode } from './errors.js';
 import { PendingValidations } from './pending-validations.js';
 import type { TimerRef, Timers } from './timers.js';
-import { TurnBuffer } from './turn-buffer.js';
 import type { CloseReason, Logger, ModuleConnection } from './types.js';
 
 /** Bytes of a NOTIFICATION before its data: size, type, message_id, data_type. */

@@ -231,8 +231,3 @@ export const IDENTITY_PINS_LIMIT = 4_096;
 /** ALPN protocol name of Gossip-5 over TLS: a TLS peer speaking anything else is refused. */
 export const TLS_ALPN = 'gossip5/1';
 
-/**
- * First size of a link's turn buffer (the frames sent in one turn of the event loop, handed to the
- * socket as one write). It grows to what one turn sends, which the send queue limit bounds.
- */
-export const TURN_BUFFER_BYTES = 4096;

@@ -36,3 +36,9 @@ export const IHAVE_ENTRY_SIZE = 9;
 export const MAX_IHAVE_ENTRIES = Math.floor((MAX_FRAME_SIZE - HEADER_SIZE - 2) / IHAVE_ENTRY_SIZE); // 7281
 /** Most ids one GRAFT frame can hold: (65535 - 4 - 2) / 8. */
 export const MAX_GRAFT_IDS = Math.floor((MAX_FRAME_SIZE - HEADER_SIZE - 2) / 8); // 8191
+
+/**
+ * First size of a TurnBuffer (the frames one connection writes in one turn of the event loop, sent as
+ * one socket write). It grows to what one turn writes, which the owner's queue limit bounds.
+ */
+export const TURN_BUFFER_BYTES = 4096;

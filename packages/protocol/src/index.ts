@@ -38,12 +38,15 @@ export {
   NONCE_SIZE,
   PROTOCOL_VERSION,
   SOLUTION_SIZE,
+  TURN_BUFFER_BYTES,
 } from './constants.js';
 export { ErrorCode, ProtocolError, isProtocolError, typeName } from './errors.js';
 export type { ProtocolErrorDetails } from './errors.js';
 export { decodeMessage, encodeMessage, frameSize, frameType, isKnownType } from './message.js';
 export { FrameDecoder } from './frame-decoder.js';
 export type { FrameDecoderOptions } from './frame-decoder.js';
+export { TurnBuffer } from './turn-buffer.js';
+export type { TurnSink } from './turn-buffer.js';
 export {
   formatPeerAddress,
   makePeerAddress,

@@ -24,6 +24,8 @@ const EXPECTED = [
   'PROTOCOL_VERSION',
   'ProtocolError',
   'SOLUTION_SIZE',
+  'TURN_BUFFER_BYTES',
+  'TurnBuffer',
   'decodeMessage',
   'encodeMessage',
   'formatPeerAddress',

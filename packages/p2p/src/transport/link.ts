@@ -4,6 +4,7 @@ import {
   FrameDecoder,
   isProtocolError,
   MessageType,
+  TurnBuffer,
   type Message,
   type PeerAddress,
 } from '@gossip5/protocol';
@@ -12,7 +13,6 @@ import type { Counters } from '../counters.js';
 import type { Clock, Logger } from '../types.js';
 import { plainIp } from '../net-group.js';
 import { closeLogLevel, CloseReason } from './close-reason.js';
-import { TurnBuffer } from './turn-buffer.js';
 import type { Connection } from './types.js';
 
 export type LinkState = 'handshaking' | 'established' | 'closed';

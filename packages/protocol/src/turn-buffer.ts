@@ -1,18 +1,18 @@
-import { TURN_BUFFER_BYTES } from '../constants.js';
+import { TURN_BUFFER_BYTES } from './constants.js';
 
-/** Where the gathered bytes go: a socket (plain, TLS or in memory). */
+/** Where the gathered bytes go: a socket (`net.Socket`, `tls.TLSSocket`, or anything with the same two members). */
 export interface TurnSink {
   write(chunk: Uint8Array): boolean;
   readonly destroyed: boolean;
 }
 
 /**
- * The frames one link sends within one turn of the event loop (until the next tick), gathered
+ * The frames one connection sends within one turn of the event loop (until the next tick), gathered
  * in one buffer and handed to the socket as one write: one stream write and one system call per turn
  * rather than one or two stream writes per frame, and no Buffer per frame. Nothing waits for a
  * timer: the flush runs as soon as the code that wrote returns to the event loop. The owner bounds
- * `length` (its queue limit counts these bytes). The same idea as the API server's turn buffer; the
- * packages do not share code below the protocol.
+ * `length` (its queue limit counts these bytes). The write-side twin of `FrameDecoder`: the daemon's
+ * module connections and p2p links both send through one.
  */
 export class TurnBuffer {
   private buf = Buffer.allocUnsafe(TURN_BUFFER_BYTES);
@@ -52,7 +52,7 @@ export class TurnBuffer {
     this.used = 0;
   }
 
-  /** Copy `frame` in (frames encoded once for many links stay untouched). */
+  /** Copy `frame` in (a frame encoded once for many connections stays untouched). */
   append(frame: Uint8Array): void {
     const { bytes, at } = this.reserve(frame.length);
     bytes.set(frame, at);
