@@ -11,7 +11,7 @@ import type { GossipNotification } from '@gossip5/protocol';
 import type { Repeats } from './lib/repeat.js';
 import { LocalNetwork } from '../harness/local-network.js';
 import { addStats, p2pStats, type P2PFinalStats } from './lib/final-stats.js';
-import { idleReading, type IdleReading } from './lib/idle.js';
+import { idleReading, waitUntilQuiet, type IdleReading } from './lib/idle.js';
 import { cpuMs, cpuSplitMs, cpuThreadsMs, PeakSampler } from './lib/proc.js';
 import { summarise, type Summary } from './lib/stats.js';
 import { findProfile, summariseProfile, type ProfileSummary } from './lib/cpuprofile.js';
@@ -241,18 +241,7 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
     await waitFor(() => delivered >= expected, { what: 'every item on every node', timeoutMs: o.timeoutMs, intervalMs: 2 }).catch(
       () => o.log(`  timed out: ${delivered} of ${expected} deliveries`),
     );
-    // The network is quiet when no node used CPU for a while (duplicates still in flight are counted).
-    let prev = pids.map(cpuMs);
-    await waitFor(
-      async () => {
-        await sleep(300);
-        const now = pids.map(cpuMs);
-        const busy = now.some((c, i) => (c ?? 0) - (prev[i] ?? 0) > 10);
-        prev = now;
-        return !busy;
-      },
-      { what: 'the network to be quiet', timeoutMs: 30_000 },
-    ).catch(() => undefined);
+    await waitUntilQuiet(pids, 'the network to be quiet').catch(() => undefined);
     const loadSeconds = (performance.now() - first) / 1000;
     const linkChangesDuringLoad = (await linkChanges()) - changesBeforeLoad;
     const cpuAfter = pids.map(cpuMs);

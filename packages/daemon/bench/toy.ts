@@ -16,6 +16,7 @@ import { FakeModule, freePort, waitFor } from '@gossip5/testkit';
 import type { GossipNotification } from '@gossip5/protocol';
 import { runDissemination } from './dissemination.js';
 import { installCleanup } from './lib/cleanup.js';
+import { waitUntilQuiet } from './lib/idle.js';
 import { load, machine } from './lib/machine.js';
 import { cpuMs } from './lib/proc.js';
 import { summarise, type Summary } from './lib/stats.js';
@@ -116,17 +117,7 @@ export async function runToy(n: number, m: number, warmUp: number): Promise<ToyR
     }
     const expected = (n - 1) * m;
     await waitFor(() => delivered >= expected, { what: 'every item on every toy', timeoutMs: 60_000, intervalMs: 2 });
-    let prev = pids.map(cpuMs);
-    await waitFor(
-      async () => {
-        await sleep(300);
-        const now = pids.map(cpuMs);
-        const busy = now.some((c, i) => (c ?? 0) - (prev[i] ?? 0) > 10);
-        prev = now;
-        return !busy;
-      },
-      { what: 'the toys to be quiet', timeoutMs: 30_000 },
-    );
+    await waitUntilQuiet(pids, 'the toys to be quiet');
     const after = pids.map(cpuMs);
     const cpu = after.reduce<number>((a, c, i) => a + (c ?? NaN) - (before[i] ?? NaN), 0);
     const latencies: number[] = [];
