@@ -136,16 +136,22 @@ test('virtual time: lazyOptimizeMs swaps a slow tree link for a faster announcer
   }
 });
 
+/** The non-origin node with the most tree links: it has a subtree. */
+function treeHub(w: Awaited<ReturnType<typeof world>>): number {
+  const eager = (i: number) => w.net.nodes[i]!.stats().lazyPush.eagerLinks;
+  const hub = w.net
+    .alive()
+    .filter((i) => i !== 0)
+    .sort((a, b) => eager(b) - eager(a))[0]!;
+  assert.ok(eager(hub) >= 2, 'the victim forwards to someone');
+  return hub;
+}
+
 test('virtual time: a tree node dies silently; its subtree pulls the items it no longer forwards', async () => {
   const w = await world(12);
   try {
     await spread(w, 0, 30, 10);
-    // The non-origin node with the most tree links: it has a subtree.
-    const victim = w.net
-      .alive()
-      .filter((i) => i !== 0)
-      .sort((a, b) => w.net.nodes[b]!.stats().lazyPush.eagerLinks - w.net.nodes[a]!.stats().lazyPush.eagerLinks)[0]!;
-    assert.ok(w.net.nodes[victim]!.stats().lazyPush.eagerLinks >= 2, 'the victim forwards to someone');
+    const victim = treeHub(w);
     const grafts0 = total(w, (s) => s.lazyPush.graftIdsSent);
     // A silent crash: its links stay up (until PING gives up on them) but carry nothing.
     w.network.crash(w.host(victim), true);
@@ -170,11 +176,7 @@ test('virtual time: a tree node goes down (links closed); its subtree pulls at o
   const w = await world(12, () => ({ pullTimeoutMs: 2_000 }));
   try {
     await spread(w, 0, 30, 10);
-    const victim = w.net
-      .alive()
-      .filter((i) => i !== 0)
-      .sort((a, b) => w.net.nodes[b]!.stats().lazyPush.eagerLinks - w.net.nodes[a]!.stats().lazyPush.eagerLinks)[0]!;
-    assert.ok(w.net.nodes[victim]!.stats().lazyPush.eagerLinks >= 2, 'the victim forwards to someone');
+    const victim = treeHub(w);
     const grafts0 = total(w, (s) => s.lazyPush.graftIdsSent);
     w.network.crash(w.host(victim));
     const sentAt = new Map<bigint, number>();
