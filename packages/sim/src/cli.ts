@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   const r = result;
   process.stdout.write(
     `${r.nodes} nodes x ${r.items} items (${r.scenario}, seed ${r.seed}): delivery ${(r.delivery_ratio * 100).toFixed(3)} %, ` +
-      `${r.payload_sends_per_node_per_item.toFixed(2)} payload sends/node/item, p50/p95/p99 ${r.latency_p50_ms}/${r.latency_p95_ms}/${r.latency_p99_ms} ms, ` +
+      `${r.payload_sends_per_node_per_item.toFixed(2)} payload sends/node/item (${r.payload_sends_per_node_per_item_once_formed.toFixed(2)} once formed), p50/p95/p99 ${r.latency_p50_ms}/${r.latency_p95_ms}/${r.latency_p99_ms} ms, ` +
       `hops max ${r.last_delivery_hop_max}, wall ${r.wall_s} s, peak RSS ${r.peak_rss_mb} MB -> ${join(dir, 'result.json')}\n`,
   );
   return 0;

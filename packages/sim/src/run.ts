@@ -21,6 +21,13 @@ export interface SimResult {
   delivery_ratio: number;
   /** PEER NOTIFICATION frames sent while publishing / (items x nodes that had each item or should have). */
   payload_sends_per_node_per_item: number;
+  /**
+   * The same over the last two thirds of the items (from item floor(M/3) on): once lazy push has formed
+   * its tree (issue 13's "<= 1.05 once formed"; eager push gives the same figure as above).
+   */
+  payload_sends_per_node_per_item_once_formed: number;
+  /** The same per tenth of the items in publish order (fewer when M < 10): how the tree settles. */
+  payload_sends_by_tenth: number[];
   /** While publishing: all bytes but PEER NOTIFICATION data / PEER NOTIFICATION data bytes. */
   control_bytes_per_payload_byte: number;
   latency_p50_ms: number | null;
@@ -226,6 +233,24 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
     reach += e;
     sendsPerNodePerItem.push(deliveries.sends[k]! / e);
   }
+  const formedFrom = Math.floor(items / 3);
+  let formedSends = 0;
+  let formedReach = 0;
+  for (let k = formedFrom; k < items; k++) {
+    formedSends += deliveries.sends[k]!;
+    formedReach += s.expectedPerItem[k]! + 1;
+  }
+  const tenths: number[] = [];
+  const width = Math.max(1, Math.ceil(items / 10));
+  for (let a = 0; a < items; a += width) {
+    let ts = 0;
+    let tr = 0;
+    for (let k = a; k < Math.min(items, a + width); k++) {
+      ts += deliveries.sends[k]!;
+      tr += s.expectedPerItem[k]! + 1;
+    }
+    tenths.push(tr === 0 ? 0 : Math.round((ts / tr) * 1000) / 1000);
+  }
   let hopSum = 0;
   s.hopHistogram.forEach((c, h) => (hopSum += c * h));
   const frames: Record<string, number> = { [typeName(511)]: bytes.notifications };
@@ -237,6 +262,8 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
     scenario: describeScenario(scenario),
     delivery_ratio: s.expected === 0 ? 0 : s.delivered / s.expected,
     payload_sends_per_node_per_item: reach === 0 ? 0 : sends / reach,
+    payload_sends_per_node_per_item_once_formed: formedReach === 0 ? 0 : formedSends / formedReach,
+    payload_sends_by_tenth: tenths,
     control_bytes_per_payload_byte: bytes.payloadBytes === 0 ? 0 : bytes.controlBytes / bytes.payloadBytes,
     latency_p50_ms: percentile(s.latencyHistogram, s.delivered, 0.5),
     latency_p95_ms: percentile(s.latencyHistogram, s.delivered, 0.95),

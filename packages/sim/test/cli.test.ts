@@ -23,6 +23,7 @@ test('the command writes result.json and three SVG plots', async () => {
     const r = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8'));
     for (const k of [
       'nodes', 'items', 'seed', 'scenario', 'delivery_ratio', 'payload_sends_per_node_per_item',
+      'payload_sends_per_node_per_item_once_formed', 'payload_sends_by_tenth',
       'control_bytes_per_payload_byte', 'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms',
       'last_delivery_hop_max', 'trace_sha256', 'wall_s', 'peak_rss_mb',
     ]) assert.ok(k in r, `result.json lacks ${k}`);

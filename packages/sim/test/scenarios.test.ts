@@ -24,6 +24,7 @@ test('eager push: each node sends each item to every neighbour but the one it ca
   const { result: r } = await small({ nodes: 60, items: 20, seed: 1, init: { lazyPush: false } });
   assert.is(r.delivery_ratio, 1);
   assert.ok(r.payload_sends_per_node_per_item > 5 && r.payload_sends_per_node_per_item <= 8, String(r.payload_sends_per_node_per_item));
+  assert.ok(Math.abs(r.payload_sends_per_node_per_item_once_formed - r.payload_sends_per_node_per_item) < 0.5, 'no tree to form');
   assert.is(r.config.lazyPush, false);
 });
 
@@ -40,6 +41,11 @@ test('lazy push (the engine default): every item still arrives, with fewer paylo
   assert.is(lazy.result.delivery_ratio, 1);
   assert.ok(lazy.result.frames_while_publishing['IHAVE']! > 0, 'ids were offered');
   assert.ok(lazy.result.payload_sends_per_node_per_item < eager.result.payload_sends_per_node_per_item / 2);
+  // The tree forms on the first items (flooded meanwhile): the last two thirds cost less than the first tenth.
+  const r = lazy.result;
+  assert.is(r.payload_sends_by_tenth.length, 10);
+  assert.ok(r.payload_sends_per_node_per_item_once_formed < r.payload_sends_by_tenth[0]!, JSON.stringify(r.payload_sends_by_tenth));
+  assert.ok(r.payload_sends_per_node_per_item_once_formed < r.payload_sends_per_node_per_item);
 });
 
 test('fixed 50 ms links, eager push: every delivery takes a whole number of hops of 50 ms', async () => {
