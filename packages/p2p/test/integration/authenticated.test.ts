@@ -80,9 +80,9 @@ test('a plaintext HELLO to a keyed node gets no plaintext handshake back', async
   }
 });
 
-/** A raw authenticated client with `identity`, for crafting HELLOs by hand. */
-async function rawTlsClient(identity: HostIdentity, to: PeerAddress): Promise<Connection> {
-  const t = tlsTransport({
+/** A TLS transport over TCP with `identity` that refuses plaintext: what the raw clients and the relay speak. */
+function strictTls(identity: HostIdentity) {
+  return tlsTransport({
     identity,
     inner: tcpTransport,
     pins: new IdentityPins({ limit: 10 }),
@@ -91,6 +91,11 @@ async function rawTlsClient(identity: HostIdentity, to: PeerAddress): Promise<Co
     clock: new FakeClock(),
     onRefused: () => {},
   });
+}
+
+/** A raw authenticated client with `identity`, for crafting HELLOs by hand. */
+async function rawTlsClient(identity: HostIdentity, to: PeerAddress): Promise<Connection> {
+  const t = strictTls(identity);
   return t.dial(to, 2_000, new FakeClock()).connection;
 }
 
@@ -134,15 +139,7 @@ test('a HELLO without flag bit 2 over TLS, or with it on plaintext, is refused (
 
 /** A relay on its own port that terminates TLS with its own key and dials `target` with that key. */
 async function keySwappingRelay(identity: HostIdentity, target: PeerAddress): Promise<{ server: Server; port: number }> {
-  const t = tlsTransport({
-    identity,
-    inner: tcpTransport,
-    pins: new IdentityPins({ limit: 10 }),
-    allowPlaintext: false,
-    handshakeTimeoutMs: 5_000,
-    clock: new FakeClock(),
-    onRefused: () => {},
-  });
+  const t = strictTls(identity);
   const sockets: Connection[] = [];
   const listener = await t.listen(
     '127.0.0.1',
