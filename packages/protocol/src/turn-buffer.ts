@@ -1,5 +1,7 @@
 import { TURN_BUFFER_BYTES } from './constants.js';
 
+const EMPTY = Buffer.alloc(0);
+
 /** Where the gathered bytes go: a socket (`net.Socket`, `tls.TLSSocket`, or anything with the same two members). */
 export interface TurnSink {
   write(chunk: Uint8Array): boolean;
@@ -15,7 +17,8 @@ export interface TurnSink {
  * module connections and p2p links both send through one.
  */
 export class TurnBuffer {
-  private buf = Buffer.allocUnsafe(TURN_BUFFER_BYTES);
+  /** Allocated at the first frame, not per connection: a connection that never sends holds none. */
+  private buf: Buffer = EMPTY;
   private used = 0;
   private scheduled = false;
   private dropped = false;
@@ -33,7 +36,7 @@ export class TurnBuffer {
    */
   reserve(n: number): { bytes: Buffer; at: number } {
     if (this.used + n > this.buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.used + n));
+      const bigger = Buffer.allocUnsafe(Math.max(TURN_BUFFER_BYTES, 2 * this.buf.length, this.used + n));
       this.buf.copy(bigger, 0, 0, this.used);
       this.buf = bigger;
     }
