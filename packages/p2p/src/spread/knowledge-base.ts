@@ -25,10 +25,12 @@ export class KnowledgeBase {
    * Stored entries in insertion order, oldest at `head`: eviction takes the oldest from here, not
    * from the Map's own iterator, which walks over every entry deleted before it (quadratic once
    * the base is full: the first profile of a node in a network had add() at 11 % of its time).
-   * An entry replaced under the same id stays here until reached, and is then skipped. Bounded:
-   * at most 2 x capacity entries (compacted past that).
+   * An entry replaced under the same id stays here until reached, and is then skipped. An evicted
+   * entry's slot is cleared at once (its data is not held on), and the array is compacted (to the
+   * live entries, amortised O(1) an add) once `head` passes `capacity` or it holds more than
+   * 2 x capacity slots: at most 2 x capacity + 1.
    */
-  private order: StoredItem[] = [];
+  private order: (StoredItem | undefined)[] = [];
   private head = 0;
   /** Items evicted to make room since creation. */
   evicted = 0;
@@ -65,17 +67,23 @@ export class KnowledgeBase {
       this.bytes -= previous.item.data.length;
     }
     while (this.items.size > 0 && (this.items.size >= this.capacity || this.bytes + item.data.length > this.maxBytes)) {
-      const oldest = this.order[this.head++]!;
+      const oldest = this.order[this.head]!;
+      this.order[this.head++] = undefined;
       if (this.items.get(oldest.item.messageId) !== oldest) continue; // replaced since
       this.items.delete(oldest.item.messageId);
       this.bytes -= oldest.item.data.length;
       this.evicted++;
     }
-    const stored: StoredItem = { item, storedAt: this.clock.now(), forwardTtl };
+    const stored: StoredItem = { item: ownBytes(item), storedAt: this.clock.now(), forwardTtl };
     this.items.set(item.messageId, stored);
     this.order.push(stored);
     this.bytes += item.data.length;
-    if (this.head > 1024 && this.head * 2 > this.order.length) this.compact();
+    if (this.head > this.capacity || this.order.length > 2 * this.capacity) this.compact();
+  }
+
+  /** Slots of the eviction order in use (for the bound above). */
+  get orderSlots(): number {
+    return this.order.length;
   }
 
   /** Stored items, oldest first. */
@@ -84,7 +92,18 @@ export class KnowledgeBase {
   }
 
   private compact(): void {
-    this.order = this.order.slice(this.head).filter((s) => this.items.get(s.item.messageId) === s);
+    this.order = this.order.slice(this.head).filter((s) => s !== undefined && this.items.get(s.item.messageId) === s);
     this.head = 0;
   }
+}
+
+/**
+ * `item` with data that owns its bytes: received data is a view into the chunk it was read with
+ * (up to 64 KiB from a socket, shared with other frames), and a cached view would hold the whole
+ * chunk for as long as the item stays. Data that already is its buffer is kept as it is.
+ */
+function ownBytes(item: GossipItem): GossipItem {
+  const { data } = item;
+  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) return item;
+  return { ...item, data: new Uint8Array(data) };
 }

@@ -71,4 +71,33 @@ test('each item keeps the ttl it is forwarded (and served to a GRAFT) with, or n
   assert.is(kb.get(2n)!.forwardTtl, undefined);
 });
 
+
+test('evicted items are let go at once: the eviction order stays within 2 x capacity + 1 slots', () => {
+  const clock = new FakeClock(0);
+  const kb = new KnowledgeBase(64, 1_000_000, clock);
+  let most = 0;
+  for (let i = 1n; i <= 5_000n; i++) {
+    kb.add(item(i), 0);
+    if (i % 7n === 0n) kb.add(item(i - 3n), 0); // replacements leave stale slots too
+    most = Math.max(most, kb.orderSlots);
+  }
+  assert.is(kb.size, 64);
+  assert.ok(most <= 2 * 64 + 1, `${most} slots held`);
+});
+
+test('a stored item owns its bytes: it does not hold on to the larger chunk it was read from', () => {
+  const kb = new KnowledgeBase(4, 1_000_000, new FakeClock(0));
+  const chunk = new Uint8Array(65_536).fill(9);
+  const data = chunk.subarray(100, 108);
+  kb.add({ messageId: 1n, ttl: 3, dataType: 7, data }, 0);
+  const stored = kb.get(1n)!.item.data;
+  assert.equal([...stored], [...data]);
+  assert.is(stored.buffer.byteLength, 8);
+  chunk.fill(0); // the socket reuses or frees its chunk: the cached copy is unaffected
+  assert.is(stored[0], 9);
+  const own = new Uint8Array([1, 2, 3]);
+  kb.add({ messageId: 2n, ttl: 3, dataType: 7, data: own }, 0);
+  assert.is(kb.get(2n)!.item.data, own, 'data that is its whole buffer is kept, not copied');
+});
+
 test.run();
