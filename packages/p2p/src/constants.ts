@@ -183,6 +183,14 @@ export const DEFAULT_PULL_RETRY_MS = 500;
 export const DEFAULT_LAZY_OPTIMIZE_MS = 0;
 
 /**
+ * IHAVE entries wait this long per lazy link (`ihaveDelayMs`), so the ids of that time leave in one
+ * frame. Without it a node sends one IHAVE per lazy neighbour per item once items come one at a time:
+ * as many frames as eager push sends copies (degree - 2 per node per item), only smaller. The delay
+ * adds to a repair only (an id is pulled `pullTimeoutMs` after its IHAVE arrives), never to the tree.
+ */
+export const DEFAULT_IHAVE_DELAY_MS = 500;
+
+/**
  * Duplicates (less first copies) an eager link delivers before it is pruned (`pruneAfterDuplicates`).
  * 1 is Plumtree's rule; with many origins in flight at once it cuts a cycle in several places and
  * the pieces pull and graft for ever (see EagerLazy). The tree then forms after about this many

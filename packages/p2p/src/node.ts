@@ -139,6 +139,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
         pullTimeoutMs: config.pullTimeoutMs,
         pullRetryMs: config.pullRetryMs,
         optimizeLagMs: config.lazyOptimizeMs,
+        ihaveDelayMs: config.ihaveDelayMs,
         pruneAfterDuplicates: config.pruneAfterDuplicates,
         maxPendingPulls: config.maxPendingPulls,
         serveQueueBytes: Math.floor(config.sendQueueBytes / 2),

@@ -138,6 +138,11 @@ export interface P2PInit {
    * announced it grafts that neighbour and prunes the sender (Plumtree's optimisation, timed).
    */
   lazyOptimizeMs?: number | undefined;
+  /**
+   * Default 500 ms: how long an id waits to be announced (IHAVE) to a lazy neighbour,
+   * so that the ids of that time share one frame. 0: one IHAVE per link per event-loop turn.
+   */
+  ihaveDelayMs?: number | undefined;
   /** Default 16: duplicates (less first copies) an eager link delivers before it is pruned (made lazy). */
   pruneAfterDuplicates?: number | undefined;
   /** Default 16,384: announced ids awaited at once. */

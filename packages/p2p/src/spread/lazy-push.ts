@@ -34,6 +34,8 @@ export interface LazyPushOptions {
    * announcer, PRUNE the sender). 0: never.
    */
   optimizeLagMs: number;
+  /** How long IHAVE entries are gathered per link before they are sent (0: per event-loop turn). */
+  ihaveDelayMs: number;
   /** Duplicates an eager link delivers before it is pruned (EagerLazy). */
   pruneAfterDuplicates: number;
   /** A GRAFT is served only while the link's send queue holds less than this. */
@@ -78,12 +80,12 @@ export class LazyPush {
 
   constructor(private readonly opts: LazyPushOptions) {
     this.modes = new EagerLazy<Link>(opts.pruneAfterDuplicates);
-    this.ihaves = new LinkBatcher(opts.clock, IHAVE_BATCH, (link, entries) => {
+    this.ihaves = new LinkBatcher(opts.clock, IHAVE_BATCH, opts.ihaveDelayMs, (link, entries) => {
       if (link.sendFrame(encodeMessage({ type: MessageType.IHave, entries }), MessageType.IHave)) {
         this.c.ihaveIdsSent += entries.length;
       }
     });
-    this.grafts = new LinkBatcher(opts.clock, Math.min(GRAFT_BATCH, MAX_GRAFT_IDS), (link, messageIds) => {
+    this.grafts = new LinkBatcher(opts.clock, Math.min(GRAFT_BATCH, MAX_GRAFT_IDS), 0, (link, messageIds) => {
       if (link.sendFrame(encodeMessage({ type: MessageType.Graft, messageIds }), MessageType.Graft)) {
         this.c.graftIdsSent += messageIds.length;
       }

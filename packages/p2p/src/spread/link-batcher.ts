@@ -6,8 +6,8 @@ export interface BatchLink {
 }
 
 /**
- * Entries gathered per link and sent as one frame per link per turn of the event loop (a timer of
- * 0 ms on the injected clock), or at once when a link's batch reaches `maxPerFrame`. Used for IHAVE
+ * Entries gathered per link and sent as one frame per link per round: the round ends `delayMs` after
+ * its first entry (0: the next turn of the event loop, a timer of 0 ms on the injected clock), or at once when a link's batch reaches `maxPerFrame`. Used for IHAVE
  * entries and GRAFT ids. Held entries are bounded by `maxPerFrame` per open link; a link closed
  * before the flush is skipped (its entries are dropped with it).
  */
@@ -19,6 +19,8 @@ export class LinkBatcher<L extends BatchLink, E> {
   constructor(
     private readonly clock: Clock,
     private readonly maxPerFrame: number,
+    /** From the first entry of a round to its flush: 0 = the next timer turn. */
+    private readonly delayMs: number,
     /** Send one frame of `entries` (1..maxPerFrame) to `link`. */
     private readonly flushTo: (link: L, entries: E[]) => void,
   ) {}
@@ -43,7 +45,7 @@ export class LinkBatcher<L extends BatchLink, E> {
       this.flushTo(link, batch);
       return;
     }
-    this.timer ??= this.clock.setTimeout(this.flush, 0);
+    this.timer ??= this.clock.setTimeout(this.flush, this.delayMs);
   }
 
   stop(): void {

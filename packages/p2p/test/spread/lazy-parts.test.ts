@@ -56,10 +56,29 @@ test('EagerLazy: an eager link turns lazy once its duplicates less its first cop
   assert.ok(one.duplicate(link('b')), "by default (Plumtree's rule) the first duplicate prunes");
 });
 
+test('LinkBatcher with a delay: a round gathers what comes within delayMs of its first entry', () => {
+  const clock = new FakeClock();
+  const sent: Array<[string, number[]]> = [];
+  const b = new LinkBatcher<L, number>(clock, 100, 500, (l, e) => sent.push([l.name, e]));
+  const a = link('a');
+  b.add(a, 1);
+  clock.advance(300);
+  b.add(a, 2);
+  clock.advance(199);
+  assert.equal(sent, [], 'nothing before the round ends');
+  clock.advance(1);
+  assert.equal(sent, [['a', [1, 2]]], 'one frame for the round, 500 ms after its first entry');
+  b.add(a, 3);
+  clock.advance(499);
+  assert.is(sent.length, 1, 'a new round starts with the next entry');
+  clock.advance(1);
+  assert.equal(sent[1], ['a', [3]]);
+});
+
 test('LinkBatcher: entries of one turn leave as one frame per link, a full batch at once, closed links are skipped', () => {
   const clock = new FakeClock();
   const sent: Array<[string, number[]]> = [];
-  const b = new LinkBatcher<L, number>(clock, 3, (l, e) => sent.push([l.name, e]));
+  const b = new LinkBatcher<L, number>(clock, 3, 0, (l, e) => sent.push([l.name, e]));
   const a = link('a');
   const c = link('c');
   b.add(a, 1);
