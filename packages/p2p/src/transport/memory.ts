@@ -12,7 +12,10 @@ const FIRST_EPHEMERAL_PORT = 40_000;
 export interface MemoryNetworkOptions {
   /** Drives every delivery: a fake clock in tests, the simulator's scheduler. */
   clock: Clock;
-  /** One-way delay in ms of a chunk from host `from` to host `to`. Default 0 (next timer turn). */
+  /**
+   * One-way delay in ms of a chunk from host `from` to host `to`. Default 0 (next timer turn). A
+   * function of the pair: a connection asks once per direction and keeps the answer.
+   */
   latency?: ((from: string, to: string) => number) | undefined;
   /**
    * Chance 0..1 that a chunk is lost once and retransmitted: it arrives `retransmitMs` late, and
@@ -214,6 +217,8 @@ class MemoryConnection extends EventEmitter implements Connection {
   private corkedBytes = 0;
   /** Arrival time of the last chunk sent: later chunks never overtake it. */
   private lastArrival = 0;
+  /** One-way delay toward the peer (asked of the network at the first chunk). */
+  private oneWay = -1;
   private flushScheduled = false;
 
   constructor(
@@ -306,7 +311,8 @@ class MemoryConnection extends EventEmitter implements Connection {
 
   private arrivalDelay(): number {
     const now = this.net.clock.now();
-    const at = Math.max(now + this.net.delay(this.ep.host, this.remoteAddress) + this.net.lossDelay(), this.lastArrival);
+    if (this.oneWay < 0) this.oneWay = this.net.delay(this.ep.host, this.remoteAddress);
+    const at = Math.max(now + this.oneWay + this.net.lossDelay(), this.lastArrival);
     this.lastArrival = at;
     return at - now;
   }
