@@ -141,6 +141,7 @@ export interface P2PInit {
   /**
    * Default 500 ms: how long an id waits to be announced (IHAVE) to a lazy neighbour,
    * so that the ids of that time share one frame. 0: one IHAVE per link per event-loop turn.
+   * Not used with `lazyOptimizeMs` (it needs IHAVEs to leave with the eager copies).
    */
   ihaveDelayMs?: number | undefined;
   /** Default 16: duplicates (less first copies) an eager link delivers before it is pruned (made lazy). */

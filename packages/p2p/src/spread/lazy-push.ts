@@ -34,7 +34,7 @@ export interface LazyPushOptions {
    * announcer, PRUNE the sender). 0: never.
    */
   optimizeLagMs: number;
-  /** How long IHAVE entries are gathered per link before they are sent (0: per event-loop turn). */
+  /** How long IHAVE entries are gathered per link before they are sent (0: per event-loop turn; always 0 with `optimizeLagMs`). */
   ihaveDelayMs: number;
   /** Duplicates an eager link delivers before it is pruned (EagerLazy). */
   pruneAfterDuplicates: number;
@@ -80,7 +80,10 @@ export class LazyPush {
 
   constructor(private readonly opts: LazyPushOptions) {
     this.modes = new EagerLazy<Link>(opts.pruneAfterDuplicates);
-    this.ihaves = new LinkBatcher(opts.clock, IHAVE_BATCH, opts.ihaveDelayMs, (link, entries) => {
+    // The timed optimisation compares an IHAVE's arrival with its item's: the IHAVE must leave in
+    // the same turn as the eager copies, so with it on there is no delay.
+    const ihaveDelay = opts.optimizeLagMs > 0 ? 0 : opts.ihaveDelayMs;
+    this.ihaves = new LinkBatcher(opts.clock, IHAVE_BATCH, ihaveDelay, (link, entries) => {
       if (link.sendFrame(encodeMessage({ type: MessageType.IHave, entries }), MessageType.IHave)) {
         this.c.ihaveIdsSent += entries.length;
       }
