@@ -1,9 +1,13 @@
 import type { Clock } from '../types.js';
 
 interface Event {
-  at: number;
-  seq: number;
   fn: (() => void) | undefined;
+}
+
+/** The events due at one millisecond, in the order they were scheduled; `next` is the first not yet run. */
+interface Bucket {
+  events: Event[];
+  next: number;
 }
 
 /** Yield to the event loop once, so every pending nextTick and promise continuation runs. */
@@ -21,8 +25,14 @@ const drain = (): Promise<void> =>
  */
 export class Scheduler implements Clock {
   private current: number;
-  private seq = 0;
-  private heap: Event[] = [];
+  /**
+   * A calendar queue: one bucket per millisecond that has events, and a min-heap of those
+   * milliseconds. Deadlines are whole milliseconds, so events of one millisecond share a bucket and
+   * run in the order they were scheduled: the same order as a heap keyed by (deadline, sequence),
+   * with one heap operation per busy millisecond instead of two per event.
+   */
+  private readonly buckets = new Map<number, Bucket>();
+  private readonly times: number[] = [];
   private live = 0;
   /** Events run so far. */
   executed = 0;
@@ -37,8 +47,14 @@ export class Scheduler implements Clock {
 
   setTimeout(fn: () => void, ms: number): Event {
     const at = Math.ceil(this.current + (ms > 0 ? ms : 0));
-    const ev: Event = { at, seq: this.seq++, fn };
-    this.push(ev);
+    const ev: Event = { fn };
+    let bucket = this.buckets.get(at);
+    if (bucket === undefined) {
+      bucket = { events: [], next: 0 };
+      this.buckets.set(at, bucket);
+      this.pushTime(at);
+    }
+    bucket.events.push(ev);
     this.live++;
     return ev;
   }
@@ -58,8 +74,16 @@ export class Scheduler implements Clock {
 
   /** Deadline of the next live event, or undefined. */
   next(): number | undefined {
-    while (this.heap.length > 0 && !this.heap[0]!.fn) this.pop();
-    return this.heap[0]?.at;
+    while (this.times.length > 0) {
+      const at = this.times[0]!;
+      const bucket = this.buckets.get(at)!;
+      const { events } = bucket;
+      while (bucket.next < events.length && !events[bucket.next]!.fn) bucket.next++;
+      if (bucket.next < events.length) return at;
+      this.buckets.delete(at);
+      this.popTime();
+    }
+    return undefined;
   }
 
   /**
@@ -78,16 +102,20 @@ export class Scheduler implements Clock {
         return false;
       }
       this.current = at;
-      // The batch: everything due now, including what it schedules for now.
+      // The batch: everything due now, including what it schedules for now (appended to this bucket).
       for (;;) {
-        while (this.heap.length > 0 && this.heap[0]!.at <= at) {
-          const ev = this.pop();
-          const fn = ev.fn;
-          if (!fn) continue;
-          ev.fn = undefined;
-          this.live--;
-          this.executed++;
-          fn();
+        const bucket = this.buckets.get(at);
+        if (bucket !== undefined) {
+          const { events } = bucket;
+          while (bucket.next < events.length) {
+            const ev = events[bucket.next++]!;
+            const fn = ev.fn;
+            if (!fn) continue;
+            ev.fn = undefined;
+            this.live--;
+            this.executed++;
+            fn();
+          }
         }
         await drain();
         const again = this.next();
@@ -103,41 +131,34 @@ export class Scheduler implements Clock {
     this.current = end;
   }
 
-  private push(ev: Event): void {
-    const h = this.heap;
-    h.push(ev);
+  private pushTime(at: number): void {
+    const h = this.times;
+    h.push(at);
     let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!before(ev, h[p]!)) break;
+      if (h[p]! <= at) break;
       h[i] = h[p]!;
       i = p;
     }
-    h[i] = ev;
+    h[i] = at;
   }
 
-  private pop(): Event {
-    const h = this.heap;
-    const top = h[0]!;
+  private popTime(): void {
+    const h = this.times;
     const last = h.pop()!;
-    if (h.length > 0) {
-      let i = 0;
-      const n = h.length;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && before(h[r]!, h[l]!) ? r : l;
-        if (!before(h[c]!, last)) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
+    const n = h.length;
+    if (n === 0) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && h[r]! < h[l]! ? r : l;
+      if (h[c]! >= last) break;
+      h[i] = h[c]!;
+      i = c;
     }
-    return top;
+    h[i] = last;
   }
-}
-
-function before(a: Event, b: Event): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
