@@ -4,7 +4,8 @@ import { P2PError, P2PErrorCode } from '../errors.js';
 import { randomU64 } from '../random.js';
 import { CloseReason } from '../transport/close-reason.js';
 import type { Link } from '../transport/link.js';
-import type { GossipItem, Logger, RandomBytes, ReceivedItem, Validator, Verdict } from '../types.js';
+import type { GossipItem, Logger, RandomBytes, ReceivedItem, Validator, Verdict, VerdictSink } from '../types.js';
+import { Arrival } from './arrival.js';
 import { ValidationBacklog } from './backlog.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import type { LazyPush } from './lazy-push.js';
@@ -109,29 +110,38 @@ export class Spreader {
     // must not stop a node from accepting anything for -s seconds.
     this.countForgotten(seen.addNew(msg.messageId));
     lazy?.arrived(msg.messageId, from);
-    const item: ReceivedItem = {
-      messageId: msg.messageId,
-      ttl: msg.ttl,
-      dataType: msg.dataType,
-      data: msg.data.slice(),
-      from: from.key ?? from.remote,
-    };
+    const item = new Arrival(msg.messageId, msg.ttl, msg.dataType, msg.data.slice(), from.key ?? from.remote, from, derived);
     counters.itemsReceived++;
     this.opts.accepted(item);
     this.backlog.take(from);
-    let verdict: Promise<Verdict>;
+    const validator = this.opts.validator;
     try {
-      verdict = this.opts.validator.validate(item);
+      if (validator.check !== undefined) {
+        validator.check(item, this.sink);
+        return;
+      }
+      validator.validate(item).then(
+        (v) => this.sink(item, v),
+        (err: unknown) => this.validatorFailed(item, err),
+      );
     } catch (err) {
-      verdict = Promise.reject(err);
+      this.validatorFailed(item, err);
     }
-    verdict.then(
-      (v) => this.decided(from, item, v, derived),
-      (err: unknown) => {
-        this.opts.logger.warn({ err, messageId: hex(item.messageId) }, 'validator failed: item treated as invalid');
-        this.decided(from, item, 'invalid', derived);
-      },
-    );
+  }
+
+  /** Every verdict comes here, once per item (a second one for the same item is ignored). */
+  private readonly sink: VerdictSink = (item: ReceivedItem, verdict: Verdict): void => {
+    if (!(item instanceof Arrival) || item.decided) return;
+    item.decided = true;
+    const from = item.link!;
+    item.link = undefined;
+    this.decided(from, item, verdict, item.derived);
+  };
+
+  private validatorFailed(item: Arrival, err: unknown): void {
+    if (item.decided) return;
+    this.opts.logger.warn({ err, messageId: hex(item.messageId) }, 'validator failed: item treated as invalid');
+    this.sink(item, 'invalid');
   }
 
   /** Ids the full seen set forgot before -s: each is a replay that would be delivered again. */
