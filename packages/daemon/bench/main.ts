@@ -64,6 +64,7 @@ const HELP = `Usage: tsx bench/main.ts [options]
                           e.g. --node-args=--single-threaded-gc)
   --network-profile       with profile: also profile node 1 of the smallest network (N=10 full mesh by default)
                           during a burst
+  --profile-pace P        with --network-profile: announce at P items/s instead of a burst (where a paced item's CPU goes)
   --repeat R              runs of each dissemination, ceiling and blast case; the median run is shown (default 3; quick 1)
   --out FILE              JSON output (default bench-results/daemon.json; quick: daemon-quick.json)`;
 
@@ -97,6 +98,7 @@ const { values } = parseArgs({
     repeat: { type: 'string' },
     daemon: { type: 'string' },
     'network-profile': { type: 'boolean', default: false },
+    'profile-pace': { type: 'string', default: '0' },
     'node-args': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -307,7 +309,9 @@ if (runs('profile')) {
     } else log('  no profile was written');
     if (values['network-profile']) {
       const n = Math.min(...nodes);
-      log(`profile: node 1 of an N=${n} network (degree ${degreeFor(n)}), burst of ${items} items, run with --cpu-prof`);
+      const profilePace = Number(values['profile-pace']);
+      const how = profilePace > 0 ? `${profilePace} items/s` : 'burst';
+      log(`profile: node 1 of an N=${n} network (degree ${degreeFor(n)}), ${items} items (${how}), run with --cpu-prof`);
       const d = await runDissemination({
         nodes: n,
         items,
@@ -317,7 +321,7 @@ if (runs('profile')) {
         powDifficulty: pow,
         dataBytes: 64,
         ttl: 0,
-        pace: 0,
+        pace: profilePace,
         idleMs: 500,
         timeoutMs: 60_000,
         cpuProfDir: prof.dir,
