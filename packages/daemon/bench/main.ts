@@ -60,7 +60,7 @@ const HELP = `Usage: tsx bench/main.ts [options]
   --flood-items K         overload: PEER NOTIFICATIONs a neighbour writes flat out (default 10000)
   --tls-frames K          tls: frames sent over one link per run, plain TCP then TLS (default 200000; quick 50000)
   --daemon FILE           run another build's dist/main.js (to compare builds; default this package's)
-  --node-args LIST        dissemination: extra node options for every daemon, space-separated (diagnostics,
+  --node-args LIST        dissemination and ceiling: extra node options for every daemon, space-separated (diagnostics,
                           e.g. --node-args=--single-threaded-gc)
   --network-profile       with profile: also profile node 1 of the smallest network (N=10 full mesh by default)
                           during a burst
@@ -177,6 +177,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const outFile = resolve(values.out ?? join(root, 'bench-results', quick ? 'daemon-quick.json' : 'daemon.json'));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const daemonMain = values.daemon === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values.daemon);
+const nodeArgs = values['node-args']?.split(' ').filter((a) => a !== '');
 
 installCleanup();
 const started = performance.now();
@@ -186,7 +187,7 @@ log(`daemon bench: ${info.nproc} cores (${info.cpuModel}), Node ${info.node}, co
 
 const res: Results = { dissemination: [] };
 const single = (o: Partial<CeilingOptions> & Pick<CeilingOptions, 'mode' | 'items'>): Promise<CeilingResult> =>
-  runCeiling({ neighbours: 8, ttl: 2, dataBytes: 64, window, blastMs: 0, rssEvery: 0, idleMs: quick ? 1000 : 2000, daemonMain, log, ...o });
+  runCeiling({ neighbours: 8, ttl: 2, dataBytes: 64, window, blastMs: 0, rssEvery: 0, idleMs: quick ? 1000 : 2000, daemonMain, nodeArgs, log, ...o });
 
 /** Run a single-node scenario `repeat` times; keep the median run by CPU per item, with the ranges. */
 async function repeatSingle(run: () => Promise<CeilingResult>): Promise<CeilingResult> {
@@ -228,7 +229,7 @@ if (runs('dissemination')) {
         daemonMain,
         lazyPush: p.lazyPush,
         warmUp,
-        nodeArgs: values['node-args']?.split(' ').filter((a) => a !== ''),
+        nodeArgs,
         log,
       });
       log(
