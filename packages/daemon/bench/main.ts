@@ -235,7 +235,7 @@ if (runs('dissemination')) {
       log(
         `  delivery ${r.deliveryRatio.toFixed(4)}, p50 ${r.latencyMs.p50.toFixed(1)} ms, p99 ${r.latencyMs.p99.toFixed(1)} ms, ` +
           `everywhere in ${(r.allEverywhereMs / 1000).toFixed(2)} s, ${r.copiesPerItemPerNode.toFixed(2)} copies/item/node, ` +
-          `${r.cpuUsPerItemPerNode.toFixed(1)} us CPU/item/node (${(100 * r.helperCpuShare).toFixed(0)} % off the main threads), ${r.messagesPerItemPerNode.toFixed(2)} msgs/item/node, ` +
+          `${r.cpuUsPerItemPerNode.toFixed(1)} us CPU/item/node (${(100 * r.helperCpuShare).toFixed(0)} % off the main threads), ${r.wakeUpsPerItemPerNode.toFixed(1)} wake-ups/item/node, ${r.messagesPerItemPerNode.toFixed(2)} msgs/item/node, ` +
           `${r.linkChangesDuringLoad} link changes meanwhile`,
       );
       runsOf.push(r);

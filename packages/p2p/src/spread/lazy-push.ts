@@ -17,6 +17,16 @@ import type { SeenIds } from './seen-ids.js';
 
 /** IHAVE entries per frame at most (of MAX_IHAVE_ENTRIES = 7281): about 9 KiB. */
 export const IHAVE_BATCH = 1024;
+
+/**
+ * IHAVE entries wait this long for company before they leave (unless a link's batch fills first):
+ * ids of items that come one by one (100 items/s) then share a frame, where each item's ids were
+ * each a frame, a write and a wake-up at every lazy neighbour. An id is only needed when its item
+ * does not come over the tree, after the pull wait (1 s or more), so this costs a repair at most
+ * 50 ms. Not used with the timed optimisation (`optimizeLagMs`), which compares an IHAVE's arrival
+ * with the item's and needs it to leave in the same turn as the eager copies.
+ */
+export const IHAVE_DELAY_MS = 50;
 /** GRAFT ids per frame at most (of MAX_GRAFT_IDS). */
 export const GRAFT_BATCH = 256;
 
@@ -78,11 +88,17 @@ export class LazyPush {
 
   constructor(private readonly opts: LazyPushOptions) {
     this.modes = new EagerLazy<Link>(opts.pruneAfterDuplicates);
-    this.ihaves = new LinkBatcher(opts.clock, IHAVE_BATCH, (link, entries) => {
-      if (link.sendFrame(encodeMessage({ type: MessageType.IHave, entries }), MessageType.IHave)) {
-        this.c.ihaveIdsSent += entries.length;
-      }
-    });
+    const ihaveDelay = opts.optimizeLagMs > 0 ? 0 : IHAVE_DELAY_MS;
+    this.ihaves = new LinkBatcher(
+      opts.clock,
+      IHAVE_BATCH,
+      (link, entries) => {
+        if (link.sendFrame(encodeMessage({ type: MessageType.IHave, entries }), MessageType.IHave)) {
+          this.c.ihaveIdsSent += entries.length;
+        }
+      },
+      ihaveDelay,
+    );
     this.grafts = new LinkBatcher(opts.clock, Math.min(GRAFT_BATCH, MAX_GRAFT_IDS), (link, messageIds) => {
       if (link.sendFrame(encodeMessage({ type: MessageType.Graft, messageIds }), MessageType.Graft)) {
         this.c.graftIdsSent += messageIds.length;

@@ -6,10 +6,12 @@ export interface BatchLink {
 }
 
 /**
- * Entries gathered per link and sent as one frame per link per turn of the event loop (a timer of
- * 0 ms on the injected clock), or at once when a link's batch reaches `maxPerFrame`. Used for IHAVE
- * entries and GRAFT ids. Held entries are bounded by `maxPerFrame` per open link; a link closed
- * before the flush is skipped (its entries are dropped with it).
+ * Entries gathered per link and sent as one frame per link when the batch's timer fires (`delayMs`
+ * after the first entry, on the injected clock; 0: the next turn of the event loop), or at once
+ * when a link's batch reaches `maxPerFrame`. Used for IHAVE entries (delayed, so ids of items that
+ * come one by one share a frame) and GRAFT ids (next turn). Held entries are bounded by
+ * `maxPerFrame` per open link; a link closed before the flush is skipped (its entries are dropped
+ * with it).
  */
 export class LinkBatcher<L extends BatchLink, E> {
   private readonly batches = new Map<L, E[]>();
@@ -21,6 +23,7 @@ export class LinkBatcher<L extends BatchLink, E> {
     private readonly maxPerFrame: number,
     /** Send one frame of `entries` (1..maxPerFrame) to `link`. */
     private readonly flushTo: (link: L, entries: E[]) => void,
+    private readonly delayMs = 0,
   ) {}
 
   /** Entries waiting to be sent. */
@@ -43,7 +46,7 @@ export class LinkBatcher<L extends BatchLink, E> {
       this.flushTo(link, batch);
       return;
     }
-    this.timer ??= this.clock.setTimeout(this.flush, 0);
+    this.timer ??= this.clock.setTimeout(this.flush, this.delayMs);
   }
 
   stop(): void {

@@ -91,7 +91,8 @@ test('tree formation: after the first items each node receives each item about o
     // fewer than all links.
     const eagerEnds = sum(net, (s) => s.lazyPush.eagerLinks);
     assert.ok(eagerEnds >= 2 * 9 && eagerEnds < sum(net, (s) => s.neighbours), `eager link ends ${eagerEnds}`);
-    assert.ok(sum(net, (s) => s.lazyPush.ihaveIdsSent) > 0, 'ids went to the lazy links');
+    // IHAVE batches leave IHAVE_DELAY_MS after their first id: wait for them rather than assume.
+    await waitFor(() => sum(net, (s) => s.lazyPush.ihaveIdsSent) > 0, { what: 'ids to the lazy links' });
     for (const i of net.alive()) assertAccounted(net.nodes[i]!.stats(), `node ${i}`);
   } finally {
     await n.net.stop();

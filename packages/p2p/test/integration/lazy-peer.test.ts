@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { encodeMessage, HelloFlag, makePeerAddress, MessageType, type PeerNotification } from '@gossip5/protocol';
 import { FakeClock, FakePeer, waitFor } from '@gossip5/testkit';
 import type { ReceivedItem, Verdict } from '../../src/types.js';
+import { IHAVE_DELAY_MS } from '../../src/spread/lazy-push.js';
 import { startNode, type TestNode } from '../helpers.js';
 
 const PULL_TIMEOUT = 250;
@@ -96,7 +97,7 @@ test('the pruneAfterDuplicates-th duplicate from an eager lazy-capable link is a
     a.send(pn(2n));
     await waitFor(() => s.items.length === 3, { what: 'item 2 accepted' });
     await waitFor(() => s.t.node.stats().itemsForwarded === 3, { what: 'item 2 forwarded' });
-    s.clock.advance(0); // the turn's IHAVE batch
+    s.clock.advance(IHAVE_DELAY_MS); // the IHAVE batch's wait
     const ihave = await b.next(MessageType.IHave);
     assert.equal(ihave.entries, [{ messageId: 2n, ttl: 0 }]);
     assert.is(b.messages(MessageType.PeerNotification).length, 2, 'item 2 did not go whole to the lazy link');
@@ -195,7 +196,7 @@ test('a ttl-limited item goes whole even to a lazy link (its reach stays that of
     b.send(pn(20n, 3));
     a.send(pn(21n, 0));
     await waitFor(() => s.items.length === 2 && s.t.node.stats().itemsForwarded === 2, { what: 'item 21 forwarded' });
-    s.clock.advance(0);
+    s.clock.advance(IHAVE_DELAY_MS);
     assert.equal((await b.next(MessageType.IHave)).entries, [{ messageId: 21n, ttl: 0 }]);
     assert.is(s.t.node.stats().lazyPush.prunesSent, 0, 'a duplicate of a ttl-limited item prunes nothing');
   } finally {
@@ -214,7 +215,7 @@ test('a plain peer (no bit 0) is treated exactly as before: every item whole, du
     await waitFor(() => s.t.node.stats().itemsDuplicate >= 5, { what: 'the duplicates counted' });
     a.send(pn(200n));
     await waitFor(() => plain.messages(MessageType.PeerNotification).length === 6, { what: 'a sixth item' });
-    s.clock.advance(0);
+    s.clock.advance(IHAVE_DELAY_MS);
     assert.equal(extensionTypes(plain), []);
     assert.is(s.t.node.stats().lazyPush.plainLinks, 1);
     assert.is(s.t.node.stats().lazyPush.prunesSent, 0);

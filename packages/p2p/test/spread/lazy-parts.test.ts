@@ -81,6 +81,24 @@ test('LinkBatcher: entries of one turn leave as one frame per link, a full batch
   assert.is(clock.pending, 0);
 });
 
+test('LinkBatcher with a delay: entries that come one by one within it share one frame per link', () => {
+  const clock = new FakeClock();
+  const sent: Array<[string, number[]]> = [];
+  const b = new LinkBatcher<L, number>(clock, 100, (l, e) => sent.push([l.name, e]), 50);
+  const a = link('a');
+  b.add(a, 1);
+  clock.advance(20);
+  b.add(a, 2);
+  clock.advance(29);
+  assert.equal(sent, [], 'still waiting 49 ms after the first entry');
+  clock.advance(1);
+  assert.equal(sent, [['a', [1, 2]]], 'one frame, 50 ms after the first entry');
+  b.add(a, 3);
+  clock.advance(50);
+  assert.equal(sent, [['a', [1, 2]], ['a', [3]]], 'the next entry waits its own 50 ms');
+  assert.is(clock.pending, 0);
+});
+
 function pulls(clock: FakeClock, limit = 100) {
   const asked: Array<[string, bigint]> = [];
   const events = { full: 0, abandoned: [] as bigint[] };
