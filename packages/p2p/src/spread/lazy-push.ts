@@ -83,7 +83,7 @@ export class LazyPush {
    * tree may be cut above this node, so announced ids are pulled at once, not after the pull wait.
    */
   private repairing = false;
-  private readonly ihaves: LinkBatcher<Link, IHaveEntry>;
+  private readonly ihaves: LinkBatcher<Link, Readonly<IHaveEntry>>;
   private readonly grafts: LinkBatcher<Link, bigint>;
 
   constructor(private readonly opts: LazyPushOptions) {
@@ -129,9 +129,12 @@ export class LazyPush {
     return this.modes.isLazy(link);
   }
 
-  /** Offer `id` to the lazy `link`, to be sent with this turn's IHAVE. */
-  announce(link: Link, messageId: bigint, ttl: number): void {
-    this.ihaves.add(link, { messageId, ttl });
+  /**
+   * Offer an item to the lazy `link`, to be sent with its next IHAVE. One `entry` may be offered to
+   * every lazy link (it is only read, when the frame is encoded).
+   */
+  announce(link: Link, entry: Readonly<IHaveEntry>): void {
+    this.ihaves.add(link, entry);
   }
 
   /**

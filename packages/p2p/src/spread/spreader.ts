@@ -1,4 +1,4 @@
-import { encodeMessage, MAX_ITEM_DATA, MessageType, type PeerNotification } from '@gossip5/protocol';
+import { encodeMessage, MAX_ITEM_DATA, MessageType, type IHaveEntry, type PeerNotification } from '@gossip5/protocol';
 import type { Counters } from '../counters.js';
 import { P2PError, P2PErrorCode } from '../errors.js';
 import { randomU64 } from '../random.js';
@@ -202,6 +202,8 @@ export class Spreader {
       data: item.data,
     };
     let frame: Uint8Array | undefined;
+    /** One IHAVE entry for all lazy links. */
+    let entry: IHaveEntry | undefined;
     let sent = 0;
     // A ttl-limited item goes whole to every neighbour, as without lazy push: its reach (every node
     // within ttl hops) must not depend on the tree, whose paths may be longer than the shortest.
@@ -210,7 +212,8 @@ export class Spreader {
       if (link.key === exceptKey) continue;
       if (!derived && (link.flags & HELLO_FLAG_CONTENT_IDS) !== 0) continue;
       if (lazy !== undefined && lazy.isLazy(link)) {
-        lazy.announce(link, item.messageId, ttl);
+        entry ??= { messageId: item.messageId, ttl };
+        lazy.announce(link, entry);
         sent++;
         continue;
       }
