@@ -11,7 +11,7 @@ import { decodeMessage, encodeMessage, MessageType, type Message, type PeerNotif
 import { Counters } from '../src/counters.js';
 import { silentLogger } from '../src/defaults.js';
 import { KnowledgeBase } from '../src/spread/knowledge-base.js';
-import { LazyPush } from '../src/spread/lazy-push.js';
+import { IHAVE_DELAY_MS, LazyPush } from '../src/spread/lazy-push.js';
 import { SeenIds } from '../src/spread/seen-ids.js';
 import { Spreader } from '../src/spread/spreader.js';
 import { seededRandom } from '../src/testing/seeded-random.js';
@@ -65,7 +65,8 @@ function node(lazy: boolean) {
   if (lp) for (const l of links.slice(1)) lp.modes.prune(l);
   const spreader = new Spreader({
     random: seededRandom(5),
-    validator: { validate: () => Promise.resolve('valid') },
+    // The daemon's path: check() with the verdict handed back at once (validate() is the Promise path).
+    validator: { validate: () => Promise.resolve('valid'), check: (item, decided) => decided(item, 'valid') },
     counters,
     logger: silentLogger,
     // The default: each new item's id is hashed once (SHA-256 of 64 B) to know whether it is content-derived.
@@ -103,8 +104,9 @@ function ihaves(count: number, offset: bigint, perFrame: number): Uint8Array[] {
   return out;
 }
 
+/** Long enough for the IHAVE batches (IHAVE_DELAY_MS) to leave within the measured run. */
 async function settle(): Promise<void> {
-  await new Promise((r) => globalThis.setTimeout(r, 5));
+  await new Promise((r) => globalThis.setTimeout(r, IHAVE_DELAY_MS + 10));
 }
 
 /**
