@@ -43,7 +43,7 @@ export class Bridge {
    * so the per-item path needs no closure.
    */
   private sink: VerdictSink | undefined;
-  /** Start times of items in validation, by item, only while the validation histogram is kept. */
+  /** Start times of items in validation, by item (the overlay hands each item as its own object). */
   private readonly started = new Map<ReceivedItem, number>();
 
   /** The Validator port the overlay asks about every new item from the network. */
