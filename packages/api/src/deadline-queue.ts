@@ -5,27 +5,31 @@ import type { TimerRef, Timers } from './timers.js';
  * one timer instead of one each. With a fixed delay and a clock that does not
  * go back, insertion order is deadline order, so an insertion-ordered Map is
  * the queue: add and delete are O(1), and it holds exactly the live entries.
+ * Every due key goes to the one `onDue` given at construction, so an entry is
+ * its key and its deadline: no record or closure per add.
  */
 export class DeadlineQueue<K> {
-  private readonly entries = new Map<K, { at: number; fn: () => void }>();
+  private readonly entries = new Map<K, number>();
   private timer: TimerRef | undefined;
   /** Deadline the armed timer was set for. */
   private armedFor = 0;
+  private readonly fireFn = (): void => this.fire();
 
   constructor(
     private readonly timers: Timers,
     private readonly now: () => number,
     readonly delayMs: number,
+    private readonly onDue: (key: K) => void,
   ) {}
 
   get size(): number {
     return this.entries.size;
   }
 
-  /** Call `fn` once `delayMs` has passed, unless `key` is deleted first. Re-adding a key moves it to the back. */
-  add(key: K, fn: () => void): void {
+  /** Call `onDue(key)` once `delayMs` has passed, unless `key` is deleted first. Re-adding a key moves it to the back. */
+  add(key: K): void {
     this.entries.delete(key);
-    this.entries.set(key, { at: this.now() + this.delayMs, fn });
+    this.entries.set(key, this.now() + this.delayMs);
     if (!this.timer) this.arm();
   }
 
@@ -37,8 +41,8 @@ export class DeadlineQueue<K> {
   private arm(): void {
     const head = this.entries.values().next();
     if (head.done) return;
-    this.armedFor = head.value.at;
-    this.timer = this.timers.set(() => this.fire(), Math.max(0, this.armedFor - this.now()));
+    this.armedFor = head.value;
+    this.timer = this.timers.set(this.fireFn, Math.max(0, this.armedFor - this.now()));
   }
 
   private disarm(): void {
@@ -51,10 +55,10 @@ export class DeadlineQueue<K> {
     // Entries whose deadline is the one the timer was set for, or earlier, are due; a clock that
     // fires a timer a little early must not make us wait another full round.
     const due = Math.max(this.armedFor, this.now());
-    for (const [key, entry] of this.entries) {
-      if (entry.at > due) break;
+    for (const [key, at] of this.entries) {
+      if (at > due) break;
       this.entries.delete(key);
-      entry.fn();
+      this.onDue(key);
     }
     if (!this.timer) this.arm();
   }

@@ -7,15 +7,20 @@ export interface DeliveryTarget {
   readonly pending: PendingValidations<Delivery>;
 }
 
-export interface DeliveryInit {
-  /** Trusted items (awaitValidation false) settle at once; their ids stay reserved for the window. */
-  trusted: boolean;
+/** Where the verdict on one delivered item goes: `token` is what the caller handed in with it. */
+export type VerdictCallback<T> = (token: T, verdict: Verdict) => void;
+
+/**
+ * What every Delivery reports to: one object (the server) for all of them, so a delivery costs
+ * no closures of its own.
+ */
+export interface DeliveryOwner {
   /** The validation window: one shared queue, so a delivery costs no timer of its own. */
-  deadlines: DeadlineQueue<Delivery>;
-  /** Called exactly once with the verdict. */
-  onVerdict: (verdict: Verdict) => void;
-  /** Called exactly once when the delivery holds no id and no timer any more. */
-  onRelease: () => void;
+  readonly deadlines: DeadlineQueue<Delivery>;
+  /** Called once per delivery with its verdict, before the caller's callback. */
+  decided(verdict: Verdict): void;
+  /** Called once per delivery when it holds no id and no timer any more. */
+  released(delivery: Delivery): void;
 }
 
 /**
@@ -28,16 +33,27 @@ export interface DeliveryInit {
  * unknown ids (ignored) and nothing outlives the delivery. A trusted delivery
  * settles at begin() but keeps its ids reserved until each is answered or the
  * window closes, so they are not reused for another item in the meantime.
+ *
+ * The targets are the subscribers of one data type (usually one or two): two parallel arrays,
+ * searched linearly, cost less than a Map per item.
  */
 export class Delivery {
-  private readonly awaiting = new Map<DeliveryTarget, number>();
+  private readonly targets: DeliveryTarget[] = [];
+  private readonly ids: number[] = [];
   private notified = 0;
   private verdict: Verdict | undefined;
   private released = false;
   private begun = false;
   private missing = false;
 
-  constructor(private readonly init: DeliveryInit) {}
+  constructor(
+    private readonly owner: DeliveryOwner,
+    /** Trusted items (awaitValidation false) settle at once; their ids stay reserved for the window. */
+    private readonly trusted: boolean,
+    private token: unknown,
+    /** Called exactly once with `token` and the verdict (the caller's types: see ApiServer.deliverThen). */
+    private done: VerdictCallback<unknown> | undefined,
+  ) {}
 
   /** True once the verdict is known. */
   get settled(): boolean {
@@ -46,7 +62,7 @@ export class Delivery {
 
   /** Number of targets whose answer is still awaited (or whose id is still reserved). */
   get outstanding(): number {
-    return this.awaiting.size;
+    return this.targets.length;
   }
 
   /** Record that `target` was sent the item under `id` (already reserved in target.pending). */
@@ -55,7 +71,8 @@ export class Delivery {
       target.pending.cancel(id);
       return;
     }
-    this.awaiting.set(target, id);
+    this.targets.push(target);
+    this.ids.push(id);
     this.notified++;
   }
 
@@ -66,20 +83,20 @@ export class Delivery {
    * reserved until answered or until the window closes, as for a trusted delivery.
    */
   fail(): void {
-    if (!this.init.trusted) this.missing = true;
+    if (!this.trusted) this.missing = true;
   }
 
   /** All targets were added: settle what can be settled and arm the validation window. */
   begin(): void {
     if (this.begun) return;
     this.begun = true;
-    if (this.init.trusted) this.settle(this.notified > 0 ? 'valid' : 'unsubscribed', false);
+    if (this.trusted) this.settle(this.notified > 0 ? 'valid' : 'unsubscribed', false);
     else if (this.missing) this.settle('invalid', false);
     else if (!this.settled && this.notified === 0) this.settle('unsubscribed');
-    else if (!this.settled && this.awaiting.size === 0) this.settle('valid');
+    else if (!this.settled && this.targets.length === 0) this.settle('valid');
     if (this.released) return;
-    if (this.awaiting.size === 0) this.release();
-    else this.init.deadlines.add(this, () => this.onTimeout());
+    if (this.targets.length === 0) this.release();
+    else this.owner.deadlines.add(this);
   }
 
   /**
@@ -87,21 +104,21 @@ export class Delivery {
    * Returns true if it counted towards the verdict, false if it was ignored.
    */
   answer(target: DeliveryTarget, valid: boolean): boolean {
-    if (!this.awaiting.delete(target)) return false;
-    if (this.init.trusted || this.settled) {
-      if (this.begun && this.awaiting.size === 0) this.release();
+    if (!this.forget(target)) return false;
+    if (this.trusted || this.settled) {
+      if (this.begun && this.targets.length === 0) this.release();
       return false;
     }
     if (!valid) this.settle('invalid');
-    else if (this.begun && this.awaiting.size === 0) this.settle('valid');
+    else if (this.begun && this.targets.length === 0) this.settle('valid');
     return true;
   }
 
   /** `target` closed; its id is already gone from its (cleared) pending set. */
   lost(target: DeliveryTarget): void {
-    if (!this.awaiting.delete(target)) return;
-    if (!this.init.trusted && !this.settled) this.settle('invalid');
-    else if (this.begun && this.awaiting.size === 0) this.release();
+    if (!this.forget(target)) return;
+    if (!this.trusted && !this.settled) this.settle('invalid');
+    else if (this.begun && this.targets.length === 0) this.release();
   }
 
   /** Settle as invalid now if not settled (server stopping), and release everything. */
@@ -110,24 +127,45 @@ export class Delivery {
     else this.release();
   }
 
-  private onTimeout(): void {
+  /** The validation window closed (DeadlineQueue). */
+  expire(): void {
     if (!this.settled) this.settle('invalid');
     else this.release();
+  }
+
+  /** Drop `target` from the awaited ones; false if it was not awaited. */
+  private forget(target: DeliveryTarget): boolean {
+    const targets = this.targets;
+    const i = targets.indexOf(target);
+    if (i < 0) return false;
+    const last = targets.length - 1;
+    targets[i] = targets[last]!;
+    this.ids[i] = this.ids[last]!;
+    targets.pop();
+    this.ids.pop();
+    return true;
   }
 
   private settle(verdict: Verdict, release = true): void {
     if (this.settled) return;
     this.verdict = verdict;
-    this.init.onVerdict(verdict);
+    this.owner.decided(verdict);
+    const done = this.done!;
+    const token = this.token;
+    this.done = undefined;
+    this.token = undefined;
+    done(token, verdict);
     if (release) this.release();
   }
 
   private release(): void {
     if (this.released) return;
     this.released = true;
-    this.init.deadlines.delete(this);
-    for (const [target, id] of this.awaiting) target.pending.cancel(id);
-    this.awaiting.clear();
-    this.init.onRelease();
+    this.owner.deadlines.delete(this);
+    const { targets, ids } = this;
+    for (let i = 0; i < targets.length; i++) targets[i]!.pending.cancel(ids[i]!);
+    targets.length = 0;
+    ids.length = 0;
+    this.owner.released(this);
   }
 }

@@ -1,5 +1,6 @@
 export { createApiServer } from './server.js';
 export type { ApiServer, DisconnectEvent, ModuleInfo } from './server.js';
+export type { VerdictCallback } from './delivery.js';
 export type {
   AnnounceEvent,
   ApiComponents,

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { MAX_API_DATA, MessageType, type Message } from '@gossip5/protocol';
 import { WARN_INTERVAL_MS } from './constants.js';
-import { Delivery } from './delivery.js';
+import { Delivery, type DeliveryOwner, type VerdictCallback } from './delivery.js';
 import { ApiError, ApiErrorCode } from './errors.js';
 import { Connection, type ConnectionHandler } from './module-connection.js';
 import { resolveInit, type ResolvedApiServerInit } from './options.js';
@@ -62,6 +62,13 @@ export interface ApiServer extends EventEmitter {
    * `data` is written as it is, without a copy: do not change its bytes afterwards.
    */
   deliver(item: DeliverItem, options?: DeliverOptions): Promise<Verdict>;
+  /**
+   * The same without a Promise, for the per-item path: `done(token, verdict)` is called exactly
+   * once, now (nobody subscribed, nobody could be asked, a trusted item) or when the verdict is
+   * known. Pass the same `done` for every item and the per-item state as `token`, so nothing is
+   * allocated for the call but the delivery itself. Throws ApiError on a bad item.
+   */
+  deliverThen<T>(item: DeliverItem, token: T, done: VerdictCallback<T>, options?: DeliverOptions): void;
   /** True when at least one open connection subscribed to `dataType`. */
   hasSubscribers(dataType: number): boolean;
   /** Open module connections. */
@@ -89,11 +96,14 @@ export function createApiServer(init: ApiServerInit, components: ApiComponents =
   return new ApiServerImpl(resolveInit(init), components);
 }
 
-class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler {
+/** Resolves a deliver() Promise: the token is its resolve function. */
+const resolveWith: VerdictCallback<(v: Verdict) => void> = (resolve, verdict) => resolve(verdict);
+
+class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler, DeliveryOwner {
   private readonly log: Logger;
   private readonly timers: Timers;
   /** Validation windows of all deliveries, on one timer. */
-  private readonly deadlines: DeadlineQueue<Delivery>;
+  readonly deadlines: DeadlineQueue<Delivery>;
   private readonly rateWarn: RateLimitedWarn;
   private readonly counters: ApiCounters = createCounters();
   private readonly connections = new Set<Connection>();
@@ -116,7 +126,7 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
     // The daemon hands in a logger already bound to {component: 'api'}.
     this.log = components.logger ?? silentLogger;
     this.timers = new Timers(clock);
-    this.deadlines = new DeadlineQueue<Delivery>(this.timers, () => clock.now(), init.validationTimeoutMs);
+    this.deadlines = new DeadlineQueue<Delivery>(this.timers, () => clock.now(), init.validationTimeoutMs, expire);
     this.rateWarn = new RateLimitedWarn(this.log, clock, WARN_INTERVAL_MS);
     this.stalled = new StalledModules<Connection>(() => clock.now(), init.validationTimeoutMs);
   }
@@ -160,49 +170,61 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
     });
   }
 
-  deliver(item: DeliverItem, options: DeliverOptions = {}): Promise<Verdict> {
-    const { dataType, data } = item ?? ({} as DeliverItem);
-    if (!Number.isInteger(dataType) || dataType < 0 || dataType > 0xffff) {
-      return Promise.reject(new ApiError(ApiErrorCode.BadItem, `dataType must be a u16, got ${String(dataType)}`));
+  deliver(item: DeliverItem, options?: DeliverOptions): Promise<Verdict> {
+    try {
+      checkItem(item);
+    } catch (err) {
+      return Promise.reject(err);
     }
-    if (!(data instanceof Uint8Array) || data.length > MAX_API_DATA) {
-      return Promise.reject(
-        new ApiError(ApiErrorCode.BadItem, `data must be a Uint8Array of at most ${MAX_API_DATA} bytes`),
-      );
-    }
+    return new Promise<Verdict>((resolve) => this.deliverThen(item, resolve, resolveWith, options));
+  }
+
+  deliverThen<T>(item: DeliverItem, token: T, done: VerdictCallback<T>, options?: DeliverOptions): void {
+    checkItem(item);
+    const { dataType, data } = item;
     this.counters.deliveries++;
-    const trusted = options.awaitValidation === false;
-    const targets = this.subscriptions.subscribers(dataType).filter((c) => c !== options.exclude && c.isOpen);
-    if (targets.length === 0) return Promise.resolve(this.record('unsubscribed'));
+    const trusted = options?.awaitValidation === false;
+    const exclude = options?.exclude;
+    const subscribers = this.subscriptions.subscribersOf(dataType);
+    if (subscribers === undefined) {
+      this.decided('unsubscribed');
+      done(token, 'unsubscribed');
+      return;
+    }
     // No copy here: each connection copies the bytes into its turn's write.
-    const bytes = data;
-    return new Promise<Verdict>((resolve) => {
-      const delivery: Delivery = new Delivery({
-        trusted,
-        deadlines: this.deadlines,
-        onVerdict: (v) => resolve(this.record(v)),
-        onRelease: () => this.deliveries.delete(delivery),
-      });
-      this.deliveries.add(delivery);
-      for (const conn of targets) {
-        const id = conn.pending.allocate(delivery);
-        if (id === undefined) {
-          // One module that cannot be asked never keeps the item from the others; its missing
-          // answer makes the verdict invalid (the item is not forwarded), as the spec says.
-          this.dropPendingLimit(conn, dataType);
-          delivery.fail();
-          this.stalled.full(conn);
-          continue;
-        }
-        if (conn.sendNotification(id, dataType, bytes)) {
-          this.counters.notificationsSent++;
-          delivery.add(conn, id);
-        } else {
-          delivery.fail();
-        }
+    const delivery = new Delivery(this, trusted, token, done as VerdictCallback<unknown>);
+    this.deliveries.add(delivery);
+    // The live set: a connection closed while notifying (slow consumer) leaves it, which a Set's
+    // iteration allows; nothing adds to it on this path.
+    for (const conn of subscribers) {
+      if (conn === exclude || !conn.isOpen) continue;
+      const id = conn.pending.allocate(delivery);
+      if (id === undefined) {
+        // One module that cannot be asked never keeps the item from the others; its missing
+        // answer makes the verdict invalid (the item is not forwarded), as the spec says.
+        this.dropPendingLimit(conn, dataType);
+        delivery.fail();
+        this.stalled.full(conn);
+        continue;
       }
-      delivery.begin();
-    });
+      if (conn.sendNotification(id, dataType, data)) {
+        this.counters.notificationsSent++;
+        delivery.add(conn, id);
+      } else {
+        delivery.fail();
+      }
+    }
+    delivery.begin();
+  }
+
+  // DeliveryOwner
+
+  decided(verdict: Verdict): void {
+    this.counters.verdicts[verdict]++;
+  }
+
+  released(delivery: Delivery): void {
+    this.deliveries.delete(delivery);
   }
 
   hasSubscribers(dataType: number): boolean {
@@ -391,11 +413,6 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
     );
   }
 
-  private record(verdict: Verdict): Verdict {
-    this.counters.verdicts[verdict]++;
-    return verdict;
-  }
-
   /** A throwing listener is the daemon's bug: log it, never let it kill a connection handler. */
   private safeEmit(event: string, payload: unknown): void {
     try {
@@ -403,6 +420,20 @@ class ApiServerImpl extends EventEmitter implements ApiServer, ConnectionHandler
     } catch (err) {
       this.log.error({ err: err instanceof Error ? err.message : String(err), event }, `'${event}' listener threw`);
     }
+  }
+}
+
+function expire(delivery: Delivery): void {
+  delivery.expire();
+}
+
+function checkItem(item: DeliverItem): void {
+  const { dataType, data } = item ?? ({} as DeliverItem);
+  if (!Number.isInteger(dataType) || dataType < 0 || dataType > 0xffff) {
+    throw new ApiError(ApiErrorCode.BadItem, `dataType must be a u16, got ${String(dataType)}`);
+  }
+  if (!(data instanceof Uint8Array) || data.length > MAX_API_DATA) {
+    throw new ApiError(ApiErrorCode.BadItem, `data must be a Uint8Array of at most ${MAX_API_DATA} bytes`);
   }
 }
 

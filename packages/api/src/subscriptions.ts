@@ -58,6 +58,14 @@ export class Subscriptions<C> {
     return conns ? [...conns] : [];
   }
 
+  /**
+   * The live set of connections subscribed to `dataType` (undefined: none). Not a copy: iterate it
+   * only where nothing subscribes during the iteration (removal while iterating is safe).
+   */
+  subscribersOf(dataType: number): ReadonlySet<C> | undefined {
+    return this.byType.get(dataType);
+  }
+
   /** True when at least one connection is subscribed to `dataType`. */
   hasSubscribers(dataType: number): boolean {
     return this.byType.has(dataType);

@@ -12,11 +12,11 @@ function setup(trusted = false, timeoutMs = 1000) {
   const timers = new Timers(clock);
   const verdicts: Verdict[] = [];
   let released = 0;
-  const d = new Delivery({
-    trusted,
-    deadlines: new DeadlineQueue<Delivery>(timers, () => clock.now(), timeoutMs),
-    onVerdict: (v) => verdicts.push(v),
-    onRelease: () => released++,
+  const deadlines: DeadlineQueue<Delivery> = new DeadlineQueue<Delivery>(timers, () => clock.now(), timeoutMs, (x) => x.expire());
+  const owner = { deadlines, decided: () => {}, released: () => released++ };
+  const d = new Delivery(owner, trusted, 'token', (token, v) => {
+    assert.is(token, 'token');
+    verdicts.push(v);
   });
   const target = (): DeliveryTarget & { id: number } => {
     const t = { pending: new PendingValidations<Delivery>(16), id: -1 };

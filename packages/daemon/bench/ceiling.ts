@@ -44,6 +44,8 @@ export interface CeilingOptions {
   idleMs: number;
   /** Another build's dist/main.js (A/B runs); default this package's. */
   daemonMain?: string;
+  /** Extra node options for the daemon (e.g. V8 flags under test). */
+  nodeArgs?: string[];
   log: (line: string) => void;
 }
 
@@ -84,7 +86,7 @@ export interface CeilingResult {
 const DATA_TYPE = 7;
 
 export async function runCeiling(o: CeilingOptions): Promise<CeilingResult> {
-  const nodeArgs = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
+  const nodeArgs = [...(o.nodeArgs ?? []), ...(o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [])];
   const net = await LocalNetwork.start({
     n: 1,
     degree: o.neighbours,

@@ -12,7 +12,7 @@ import type { Repeats } from './lib/repeat.js';
 import { LocalNetwork } from '../harness/local-network.js';
 import { addStats, p2pStats, type P2PFinalStats } from './lib/final-stats.js';
 import { idleReading, waitUntilQuiet, type IdleReading } from './lib/idle.js';
-import { cpuMs, cpuSplitMs, cpuThreadsMs, PeakSampler } from './lib/proc.js';
+import { cpuMs, cpuSplitMs, cpuThreadsMs, PeakSampler, wakeUps } from './lib/proc.js';
 import { summarise, type Summary } from './lib/stats.js';
 import { findProfile, summariseProfile, type ProfileSummary } from './lib/cpuprofile.js';
 
@@ -99,6 +99,11 @@ export interface DisseminationResult {
    * libuv workers), from /proc/<pid>/task: what a profile of the main thread does not show.
    */
   helperCpuShare: number;
+  /** CPU ms of the nodes' event-loop threads over the run, and of their other threads by thread name. */
+  mainThreadCpuMs: number;
+  /** Voluntary context switches of the nodes' event-loop threads (sleeps, so wake-ups) per item per node. */
+  wakeUpsPerItemPerNode: number;
+  helperThreadCpuMs: Record<string, number>;
   loadSeconds: number;
   /** CPU of this benchmark process (the modules) over the batch, ms. */
   benchCpuMs: number;
@@ -217,6 +222,7 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
     const cpuBefore = pids.map(cpuMs);
     const splitBefore = pids.map(cpuSplitMs);
     const threadsBefore = pids.map(cpuThreadsMs);
+    const wakeUpsBefore = pids.map(wakeUps);
     const bench0 = process.cpuUsage();
     const first = performance.now();
     const changesBeforeLoad = await linkChanges();
@@ -247,8 +253,16 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
     const cpuAfter = pids.map(cpuMs);
     const splitAfter = pids.map(cpuSplitMs);
     const threadsAfter = pids.map(cpuThreadsMs);
+    const wakeUpsAfter = pids.map(wakeUps);
+    const sleeps = wakeUpsAfter.reduce((a, x, i) => a + (x?.voluntary ?? 0) - (wakeUpsBefore[i]?.voluntary ?? 0), 0);
     const helpers = threadsAfter.reduce((a, x, i) => a + (x?.helpers ?? 0) - (threadsBefore[i]?.helpers ?? 0), 0);
     const mainThreads = threadsAfter.reduce((a, x, i) => a + (x?.main ?? 0) - (threadsBefore[i]?.main ?? 0), 0);
+    const helperThreads: Record<string, number> = {};
+    threadsAfter.forEach((x, i) => {
+      for (const [name, ms] of Object.entries(x?.byName ?? {})) {
+        helperThreads[name] = (helperThreads[name] ?? 0) + ms - (threadsBefore[i]?.byName[name] ?? 0);
+      }
+    });
     const kernel = splitAfter.reduce((a, x, i) => a + (x?.system ?? 0) - (splitBefore[i]?.system ?? 0), 0);
     const userland = splitAfter.reduce((a, x, i) => a + (x?.user ?? 0) - (splitBefore[i]?.user ?? 0), 0);
     const bench = process.cpuUsage(bench0);
@@ -307,6 +321,9 @@ export async function runDissemination(o: DisseminationOptions): Promise<Dissemi
       cpuUsPerItemPerNode: (loadCpuMs.reduce((a, b) => a + b, 0) / m / n) * 1000,
       kernelCpuShare: kernel / Math.max(1, kernel + userland),
       helperCpuShare: helpers / Math.max(1, helpers + mainThreads),
+      mainThreadCpuMs: mainThreads,
+      wakeUpsPerItemPerNode: sleeps / (m * n),
+      helperThreadCpuMs: helperThreads,
       loadSeconds,
       benchCpuMs: (bench.user + bench.system) / 1000,
       linkChangesDuringLoad,

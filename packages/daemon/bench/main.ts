@@ -60,10 +60,11 @@ const HELP = `Usage: tsx bench/main.ts [options]
   --flood-items K         overload: PEER NOTIFICATIONs a neighbour writes flat out (default 10000)
   --tls-frames K          tls: frames sent over one link per run, plain TCP then TLS (default 200000; quick 50000)
   --daemon FILE           run another build's dist/main.js (to compare builds; default this package's)
-  --node-args LIST        dissemination: extra node options for every daemon, space-separated (diagnostics,
+  --node-args LIST        dissemination and ceiling: extra node options for every daemon, space-separated (diagnostics,
                           e.g. --node-args=--single-threaded-gc)
   --network-profile       with profile: also profile node 1 of the smallest network (N=10 full mesh by default)
                           during a burst
+  --profile-pace P        with --network-profile: announce at P items/s instead of a burst (where a paced item's CPU goes)
   --repeat R              runs of each dissemination, ceiling and blast case; the median run is shown (default 3; quick 1)
   --out FILE              JSON output (default bench-results/daemon.json; quick: daemon-quick.json)`;
 
@@ -97,6 +98,7 @@ const { values } = parseArgs({
     repeat: { type: 'string' },
     daemon: { type: 'string' },
     'network-profile': { type: 'boolean', default: false },
+    'profile-pace': { type: 'string', default: '0' },
     'node-args': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -175,6 +177,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const outFile = resolve(values.out ?? join(root, 'bench-results', quick ? 'daemon-quick.json' : 'daemon.json'));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const daemonMain = values.daemon === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values.daemon);
+const nodeArgs = values['node-args']?.split(' ').filter((a) => a !== '');
 
 installCleanup();
 const started = performance.now();
@@ -184,7 +187,7 @@ log(`daemon bench: ${info.nproc} cores (${info.cpuModel}), Node ${info.node}, co
 
 const res: Results = { dissemination: [] };
 const single = (o: Partial<CeilingOptions> & Pick<CeilingOptions, 'mode' | 'items'>): Promise<CeilingResult> =>
-  runCeiling({ neighbours: 8, ttl: 2, dataBytes: 64, window, blastMs: 0, rssEvery: 0, idleMs: quick ? 1000 : 2000, daemonMain, log, ...o });
+  runCeiling({ neighbours: 8, ttl: 2, dataBytes: 64, window, blastMs: 0, rssEvery: 0, idleMs: quick ? 1000 : 2000, daemonMain, nodeArgs, log, ...o });
 
 /** Run a single-node scenario `repeat` times; keep the median run by CPU per item, with the ranges. */
 async function repeatSingle(run: () => Promise<CeilingResult>): Promise<CeilingResult> {
@@ -226,13 +229,13 @@ if (runs('dissemination')) {
         daemonMain,
         lazyPush: p.lazyPush,
         warmUp,
-        nodeArgs: values['node-args']?.split(' ').filter((a) => a !== ''),
+        nodeArgs,
         log,
       });
       log(
         `  delivery ${r.deliveryRatio.toFixed(4)}, p50 ${r.latencyMs.p50.toFixed(1)} ms, p99 ${r.latencyMs.p99.toFixed(1)} ms, ` +
           `everywhere in ${(r.allEverywhereMs / 1000).toFixed(2)} s, ${r.copiesPerItemPerNode.toFixed(2)} copies/item/node, ` +
-          `${r.cpuUsPerItemPerNode.toFixed(1)} us CPU/item/node (${(100 * r.helperCpuShare).toFixed(0)} % off the main threads), ${r.messagesPerItemPerNode.toFixed(2)} msgs/item/node, ` +
+          `${r.cpuUsPerItemPerNode.toFixed(1)} us CPU/item/node (${(100 * r.helperCpuShare).toFixed(0)} % off the main threads), ${r.wakeUpsPerItemPerNode.toFixed(1)} wake-ups/item/node, ${r.messagesPerItemPerNode.toFixed(2)} msgs/item/node, ` +
           `${r.linkChangesDuringLoad} link changes meanwhile`,
       );
       runsOf.push(r);
@@ -307,7 +310,9 @@ if (runs('profile')) {
     } else log('  no profile was written');
     if (values['network-profile']) {
       const n = Math.min(...nodes);
-      log(`profile: node 1 of an N=${n} network (degree ${degreeFor(n)}), burst of ${items} items, run with --cpu-prof`);
+      const profilePace = Number(values['profile-pace']);
+      const how = profilePace > 0 ? `${profilePace} items/s` : 'burst';
+      log(`profile: node 1 of an N=${n} network (degree ${degreeFor(n)}), ${items} items (${how}), run with --cpu-prof`);
       const d = await runDissemination({
         nodes: n,
         items,
@@ -317,7 +322,7 @@ if (runs('profile')) {
         powDifficulty: pow,
         dataBytes: 64,
         ttl: 0,
-        pace: 0,
+        pace: profilePace,
         idleMs: 500,
         timeoutMs: 60_000,
         cpuProfDir: prof.dir,

@@ -6,6 +6,10 @@
  * first announce until the network is quiet, latency from the announce write to each NOTIFICATION.
  *
  *   pnpm --filter @gossip5/daemon exec tsx bench/toy.ts [--nodes 10] [--items 1000] [--repeat 3] [--no-daemon]
+ *     [--warm-up 20] [--daemon OTHER/dist/main.js] [--node-args '--max-semi-space-size=16']
+ *
+ * With --daemon, each run also runs that other build (e.g. a checkout of main) right after this one,
+ * so an A/B of two builds alternates with the toy under the same load.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -145,6 +149,8 @@ if (isMain) {
       repeat: { type: 'string', default: '3' },
       'warm-up': { type: 'string', default: '20' },
       'no-daemon': { type: 'boolean', default: false },
+      daemon: { type: 'string' },
+      'node-args': { type: 'string' },
     },
   });
   const n = Number(values.nodes);
@@ -163,21 +169,27 @@ if (isMain) {
     row(k, 'Python toy (eager, full mesh)', t.cpuUsPerItemPerNode, t.latencyMs, t.allEverywhereMs, t.deliveryRatio);
     log(rows.at(-1)!);
     if (values['no-daemon']) continue;
-    const d = await runDissemination({
-      nodes: n,
-      items: m,
-      degree: n - 1,
-      powDifficulty: 8,
-      dataBytes: 64,
-      ttl: 0,
-      pace: 0,
-      idleMs: 1000,
-      timeoutMs: 60_000,
-      warmUp,
-      log,
-    });
-    row(k, 'gossip-5 daemon (lazy push)', d.cpuUsPerItemPerNode, d.latencyMs, d.allEverywhereMs, d.deliveryRatio);
-    log(rows.at(-1)!);
+    const builds: { who: string; main: string | undefined }[] = [{ who: 'gossip-5 daemon (lazy push)', main: undefined }];
+    if (values.daemon !== undefined) builds.push({ who: `other build (${values.daemon})`, main: values.daemon });
+    for (const b of builds) {
+      const d = await runDissemination({
+        nodes: n,
+        items: m,
+        degree: n - 1,
+        powDifficulty: 8,
+        dataBytes: 64,
+        ttl: 0,
+        pace: 0,
+        idleMs: 1000,
+        timeoutMs: 60_000,
+        warmUp,
+        daemonMain: b.main,
+        nodeArgs: values['node-args']?.split(' ').filter((a) => a !== ''),
+        log,
+      });
+      row(k, b.who, d.cpuUsPerItemPerNode, d.latencyMs, d.allEverywhereMs, d.deliveryRatio);
+      log(`${rows.at(-1)!} (load ${load().join(' ')})`);
+    }
   }
   log(`load after: ${load().join(' ')}`);
   process.stdout.write(`${rows.join('\n')}\n`);

@@ -1,9 +1,11 @@
 import type { AnnounceEvent, ApiServer } from '@gossip5/api';
-import type { P2PNode, ReceivedItem, Validator, Verdict } from '@gossip5/p2p';
+import type { P2PNode, ReceivedItem, Validator, Verdict, VerdictSink } from '@gossip5/p2p';
 import { MAX_ITEM_DATA } from '@gossip5/protocol';
 import type { Logger } from 'pino';
 import type { Observer } from './timings.js';
 import type { AnnounceFlow } from './announce-flow.js';
+
+function ignoreVerdict(): void {}
 
 /** Counters of what crossed the bridge between the API server and the overlay. */
 export interface BridgeStats {
@@ -36,23 +38,69 @@ export class Bridge {
     private readonly onOriginated?: (messageId: bigint, dataType: number) => void,
   ) {}
 
+  /**
+   * Where check() hands verdicts on: the overlay's sink, the same for every item (one node), kept
+   * so the per-item path needs no closure.
+   */
+  private sink: VerdictSink | undefined;
+  /** Start times of items in validation, by item (the overlay hands each item as its own object). */
+  private readonly started = new Map<ReceivedItem, number>();
+
   /** The Validator port the overlay asks about every new item from the network. */
   readonly validator: Validator = {
-    validate: async (item: ReceivedItem): Promise<Verdict> => {
-      this.stats.networkItems++;
-      const t0 = this.timing?.now();
-      const verdict = await this.api.deliver({ dataType: item.dataType, data: item.data });
-      if (t0 !== undefined) this.timing!.validation.observe((this.timing!.now() - t0) / 1000);
-      this.stats.verdicts[verdict]++;
-      if (this.log.isLevelEnabled('debug')) {
-        this.log.debug(
-          { messageId: item.messageId.toString(16), dataType: item.dataType, from: item.from, verdict },
-          'network item delivered',
-        );
+    validate: (item: ReceivedItem): Promise<Verdict> =>
+      new Promise<Verdict>((resolve) => {
+        this.handOver(item);
+        try {
+          this.api.deliverThen(item, item, (it, verdict) => {
+            this.verdictOn(it, verdict);
+            resolve(verdict);
+          });
+        } catch (err) {
+          this.started.delete(item);
+          throw err; // rejects the Promise
+        }
+      }),
+    check: (item: ReceivedItem, decided: VerdictSink): void => {
+      this.sink = decided;
+      this.handOver(item);
+      // The item is its own DeliverItem (dataType, data) and the token that comes back with the verdict.
+      try {
+        this.api.deliverThen(item, item, this.onVerdict);
+      } catch (err) {
+        this.started.delete(item); // a bad item: the overlay treats it as invalid
+        throw err;
       }
-      return verdict;
     },
   };
+
+  private readonly onVerdict = (item: ReceivedItem, verdict: Verdict): void => {
+    this.verdictOn(item, verdict);
+    this.sink!(item, verdict);
+  };
+
+  private handOver(item: ReceivedItem): void {
+    this.stats.networkItems++;
+    if (this.timing !== undefined) this.started.set(item, this.timing.now());
+  }
+
+  private verdictOn(item: ReceivedItem, verdict: Verdict): void {
+    const timing = this.timing;
+    if (timing !== undefined) {
+      const t0 = this.started.get(item);
+      if (t0 !== undefined) {
+        this.started.delete(item);
+        timing.validation.observe((timing.now() - t0) / 1000);
+      }
+    }
+    this.stats.verdicts[verdict]++;
+    if (this.log.isLevelEnabled('debug')) {
+      this.log.debug(
+        { messageId: item.messageId.toString(16), dataType: item.dataType, from: item.from, verdict },
+        'network item delivered',
+      );
+    }
+  }
 
   /** Start passing local ANNOUNCEs to `p2p`, slowing announcers through `flow` when it is full. */
   attach(p2p: P2PNode, flow?: AnnounceFlow): void {
@@ -75,7 +123,7 @@ export class Bridge {
     const messageId = p2p.originate({ ttl: a.ttl, dataType: a.dataType, data: a.data });
     this.onOriginated?.(messageId, a.dataType);
     // The announcer's own data is trusted: other local subscribers get it without a verdict being awaited.
-    void this.api.deliver({ dataType: a.dataType, data: a.data }, { exclude: a.from, awaitValidation: false });
+    this.api.deliverThen(a, undefined, ignoreVerdict, { exclude: a.from, awaitValidation: false });
     if (this.log.isLevelEnabled('debug')) {
       this.log.debug(
         { messageId: messageId.toString(16), dataType: a.dataType, ttl: a.ttl, bytes: a.data.length, remote: a.from.remote },

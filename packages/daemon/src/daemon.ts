@@ -127,7 +127,7 @@ export class Daemon {
       log.child({ component: 'bridge' }),
       { now: () => this.clock.now(), validation: this.timings.validation },
       // Events are only kept when there is a status port to serve them.
-      config.metricsAddress ? (id, dataType) => events.record({ kind: 'originated', id: id.toString(16), dataType }) : undefined,
+      config.metricsAddress ? (id, dataType) => events.recordItem('originated', id, dataType) : undefined,
     );
     this.p2p = createP2PNode(
       {
@@ -161,7 +161,7 @@ export class Daemon {
     );
     this.timings.watchJoins(this.p2p);
     if (config.metricsAddress) {
-      this.p2p.on('item', (item) => events.record({ kind: 'received', id: item.messageId.toString(16), dataType: item.dataType, from: item.from }));
+      this.p2p.on('item', (item) => events.recordItem('received', item.messageId, item.dataType, item.from));
       this.p2p.on('neighbour-up', (peer) => events.record({ kind: 'link-up', peer: formatPeerAddress(peer) }));
       this.p2p.on('neighbour-down', (peer) => events.record({ kind: 'link-down', peer: formatPeerAddress(peer) }));
     }

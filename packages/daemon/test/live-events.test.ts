@@ -24,6 +24,16 @@ test('the ring keeps the last `limit` events, numbered, and says how many a late
   assert.ok(LIVE_EVENTS_LIMIT >= 256, 'the default keeps a few hundred events');
 });
 
+test('item events keep their id as a bigint and read back as the hex of the live view', () => {
+  const ring = new LiveEvents(() => 7, 8);
+  ring.recordItem('originated', 0xabcdefn, 42);
+  ring.recordItem('received', 0x10n, 43, '127.0.0.1:6001');
+  assert.equal(ring.after(0).events, [
+    { seq: 1, at: 7, kind: 'originated', id: 'abcdef', dataType: 42 },
+    { seq: 2, at: 7, kind: 'received', id: '10', dataType: 43, from: '127.0.0.1:6001' },
+  ]);
+});
+
 async function daemon(bootstrapper?: number): Promise<{ d: Daemon; p2p: number; api: number; base: string }> {
   const [p2p, api, metrics] = [await freePort(), await freePort(), await freePort()];
   const text = `[gossip]

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { FakeClock } from '@gossip5/testkit';
 import pino from 'pino';
 import type { ApiServer } from '@gossip5/api';
-import type { ReceivedItem } from '@gossip5/p2p';
+import type { ReceivedItem, Verdict } from '@gossip5/p2p';
 import { Bridge } from '../src/bridge.js';
 import { Timings } from '../src/timings.js';
 
@@ -45,27 +45,35 @@ test('join time: from start to the first neighbour, and from losing the last one
   assert.is(c['gossip5_join_seconds_bucket{30}'], 2);
 });
 
-test('validation latency: the bridge observes one duration per network item, on the clock', async () => {
+test('validation latency: the bridge observes one duration per network item, on the clock (validate and check)', async () => {
   const clock = new FakeClock(0);
   const t = new Timings(clock);
   const answers: Array<() => void> = [];
   const api = {
-    deliver: () => new Promise<string>((res) => answers.push(() => res('valid'))),
+    deliverThen: <T>(_item: unknown, token: T, done: (token: T, v: Verdict) => void) => answers.push(() => done(token, 'valid')),
   } as unknown as ApiServer;
   const bridge = new Bridge(api, pino({ level: 'silent' }), { now: () => clock.now(), validation: t.validation });
-  const item = { messageId: 1n, ttl: 0, dataType: 9, data: new Uint8Array(1), from: 'x' } as unknown as ReceivedItem;
-  const first = bridge.validator.validate(item);
-  const second = bridge.validator.validate(item);
+  // The overlay hands each network item as its own object.
+  const item = (id: bigint) => ({ messageId: id, ttl: 0, dataType: 9, data: new Uint8Array(1), from: 'x' }) as unknown as ReceivedItem;
+  const first = bridge.validator.validate(item(1n));
+  const second = bridge.validator.validate(item(2n));
+  const checked: Array<[bigint, Verdict]> = [];
+  bridge.validator.check!(item(3n), (it, v) => checked.push([it.messageId, v]));
   answers[0]!();
   assert.is(await first, 'valid');
   clock.advance(3);
   answers[1]!();
   assert.is(await second, 'valid');
+  clock.advance(7);
+  answers[2]!();
+  assert.equal(checked, [[3n, 'valid']]);
   const c = await counts(t);
-  assert.is(c['gossip5_validation_seconds_count'], 2);
+  assert.is(c['gossip5_validation_seconds_count'], 3);
   assert.is(c['gossip5_validation_seconds_bucket{0.001}'], 1, 'the instant one');
   assert.is(c['gossip5_validation_seconds_bucket{0.005}'], 2);
-  assert.ok(Math.abs(c['gossip5_validation_seconds_sum']! - 0.003) < 1e-9);
+  assert.is(c['gossip5_validation_seconds_bucket{0.01}'], 3);
+  assert.ok(Math.abs(c['gossip5_validation_seconds_sum']! - 0.013) < 1e-9);
+  assert.equal(bridge.stats.verdicts, { valid: 3, invalid: 0, unsubscribed: 0 });
 });
 
 test.run();

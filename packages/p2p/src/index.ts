@@ -16,6 +16,7 @@ export type {
   ReceivedItem,
   Validator,
   Verdict,
+  VerdictSink,
 } from './types.js';
 export { P2PError, P2PErrorCode, isP2PError } from './errors.js';
 export { CloseReason } from './transport/close-reason.js';

@@ -58,7 +58,17 @@ export type Verdict = 'valid' | 'invalid' | 'unsubscribed';
 /** The port through which whoever wires the node validates network items (the API server in the daemon). */
 export interface Validator {
   validate(item: ReceivedItem): Promise<Verdict>;
+  /**
+   * Optional, the per-item path without a Promise; when present the node calls it instead of
+   * `validate`. Hand the verdict on `item` to `decided(item, verdict)` exactly once, at once or
+   * later, with the very object received (it carries what the node needs to go on). The node passes
+   * the same `decided` on every call, so it may be kept rather than wrapped in a closure per item.
+   */
+  check?(item: ReceivedItem, decided: VerdictSink): void;
 }
+
+/** Where a Validator's `check` hands each verdict. */
+export type VerdictSink = (item: ReceivedItem, verdict: Verdict) => void;
 
 /** Options of one node. Optional fields default to the constants of `constants.ts`. */
 export interface P2PInit {

@@ -95,19 +95,42 @@ export class PeakSampler {
  * CPU time (user + system, ms) of a process's event-loop thread (the task whose id is the pid) and of
  * all its other threads (V8 compiler and GC helpers, libuv workers), or undefined.
  */
-export function cpuThreadsMs(pid: number | undefined): { main: number; helpers: number } | undefined {
+export function cpuThreadsMs(
+  pid: number | undefined,
+): { main: number; helpers: number; byName: Record<string, number> } | undefined {
   if (pid === undefined) return undefined;
   try {
     let main = 0;
     let helpers = 0;
+    /** Helper CPU by thread name (`V8 DefaultWorke`, `libuv-worker`, ...). */
+    const byName: Record<string, number> = {};
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const ms = ((Number(rest[11]) + Number(rest[12])) * 1000) / CLK_TCK;
       if (Number(tid) === pid) main += ms;
-      else helpers += ms;
+      else {
+        helpers += ms;
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        byName[name] = (byName[name] ?? 0) + ms;
+      }
     }
-    return { main, helpers };
+    return { main, helpers, byName };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Context switches of a process's event-loop thread (voluntary: it slept, mostly in epoll, and was
+ * woken; each is one event-loop wake-up at most), or undefined.
+ */
+export function wakeUps(pid: number | undefined): { voluntary: number; involuntary: number } | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
+    const field = (name: string): number => Number(new RegExp(`^${name}:\\s*(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    return { voluntary: field('voluntary_ctxt_switches'), involuntary: field('nonvoluntary_ctxt_switches') };
   } catch {
     return undefined;
   }

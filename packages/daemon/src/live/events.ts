@@ -25,20 +25,36 @@ export interface EventsPage {
   events: LiveEvent[];
 }
 
+/** An item event as recorded, per item: its id stays a bigint until someone asks (GET /events). */
+interface ItemSlot {
+  seq: number;
+  at: number;
+  kind: 'originated' | 'received';
+  messageId: bigint;
+  dataType: number;
+  from: string;
+}
+
 export class LiveEvents {
-  private readonly ring: Array<LiveEvent | undefined>;
+  private readonly ring: Array<LiveEvent | ItemSlot | undefined>;
   private seq = 0;
 
   constructor(
     private readonly now: () => number,
     readonly limit = LIVE_EVENTS_LIMIT,
   ) {
-    this.ring = new Array<LiveEvent | undefined>(limit);
+    this.ring = new Array<LiveEvent | ItemSlot | undefined>(limit);
   }
 
   record(event: Unnumbered<LiveEvent>): void {
     this.seq++;
     this.ring[this.seq % this.limit] = { seq: this.seq, at: this.now(), ...event } as LiveEvent;
+  }
+
+  /** The same as record() for an item (every item passes here): no hex string or spread per item. */
+  recordItem(kind: 'originated' | 'received', messageId: bigint, dataType: number, from = ''): void {
+    this.seq++;
+    this.ring[this.seq % this.limit] = { seq: this.seq, at: this.now(), kind, messageId, dataType, from };
   }
 
   /** The events numbered above `after`, oldest first. */
@@ -47,7 +63,14 @@ export class LiveEvents {
     if (after > this.seq) after = 0;
     const from = Math.max(after + 1, this.seq - this.limit + 1, 1);
     const events: LiveEvent[] = [];
-    for (let s = from; s <= this.seq; s++) events.push(this.ring[s % this.limit]!);
+    for (let s = from; s <= this.seq; s++) events.push(toEvent(this.ring[s % this.limit]!));
     return { last: this.seq, missed: Math.max(0, from - (after + 1)), limit: this.limit, events };
   }
+}
+
+function toEvent(slot: LiveEvent | ItemSlot): LiveEvent {
+  if (!('messageId' in slot)) return slot;
+  const { seq, at, kind, dataType } = slot;
+  const id = slot.messageId.toString(16);
+  return kind === 'originated' ? { seq, at, kind, id, dataType } : { seq, at, kind, id, dataType, from: slot.from };
 }

@@ -17,6 +17,7 @@ import type { SeenIds } from './seen-ids.js';
 
 /** IHAVE entries per frame at most (of MAX_IHAVE_ENTRIES = 7281): about 9 KiB. */
 export const IHAVE_BATCH = 1024;
+
 /** GRAFT ids per frame at most (of MAX_GRAFT_IDS). */
 export const GRAFT_BATCH = 256;
 
@@ -75,7 +76,7 @@ export class LazyPush {
    * tree may be cut above this node, so announced ids are pulled at once, not after the pull wait.
    */
   private repairing = false;
-  private readonly ihaves: LinkBatcher<Link, IHaveEntry>;
+  private readonly ihaves: LinkBatcher<Link, Readonly<IHaveEntry>>;
   private readonly grafts: LinkBatcher<Link, bigint>;
 
   constructor(private readonly opts: LazyPushOptions) {
@@ -118,9 +119,12 @@ export class LazyPush {
     return this.modes.isLazy(link);
   }
 
-  /** Offer `id` to the lazy `link`, to be sent with this turn's IHAVE. */
-  announce(link: Link, messageId: bigint, ttl: number): void {
-    this.ihaves.add(link, { messageId, ttl });
+  /**
+   * Offer an item to the lazy `link`, to be sent with its next IHAVE. One `entry` may be offered to
+   * every lazy link (it is only read, when the frame is encoded).
+   */
+  announce(link: Link, entry: Readonly<IHaveEntry>): void {
+    this.ihaves.add(link, entry);
   }
 
   /**

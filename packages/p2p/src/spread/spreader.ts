@@ -1,10 +1,11 @@
-import { encodeMessage, MAX_ITEM_DATA, MessageType, type PeerNotification } from '@gossip5/protocol';
+import { encodeMessage, MAX_ITEM_DATA, MessageType, type IHaveEntry, type PeerNotification } from '@gossip5/protocol';
 import type { Counters } from '../counters.js';
 import { P2PError, P2PErrorCode } from '../errors.js';
 import { randomU64 } from '../random.js';
 import { CloseReason } from '../transport/close-reason.js';
 import type { Link } from '../transport/link.js';
-import type { GossipItem, Logger, RandomBytes, ReceivedItem, Validator, Verdict } from '../types.js';
+import type { GossipItem, Logger, RandomBytes, ReceivedItem, Validator, Verdict, VerdictSink } from '../types.js';
+import { Arrival } from './arrival.js';
 import { ValidationBacklog } from './backlog.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import type { LazyPush } from './lazy-push.js';
@@ -109,29 +110,38 @@ export class Spreader {
     // must not stop a node from accepting anything for -s seconds.
     this.countForgotten(seen.addNew(msg.messageId));
     lazy?.arrived(msg.messageId, from);
-    const item: ReceivedItem = {
-      messageId: msg.messageId,
-      ttl: msg.ttl,
-      dataType: msg.dataType,
-      data: msg.data.slice(),
-      from: from.key ?? from.remote,
-    };
+    const item = new Arrival(msg.messageId, msg.ttl, msg.dataType, msg.data.slice(), from.key ?? from.remote, from, derived);
     counters.itemsReceived++;
     this.opts.accepted(item);
     this.backlog.take(from);
-    let verdict: Promise<Verdict>;
+    const validator = this.opts.validator;
     try {
-      verdict = this.opts.validator.validate(item);
+      if (validator.check !== undefined) {
+        validator.check(item, this.sink);
+        return;
+      }
+      validator.validate(item).then(
+        (v) => this.sink(item, v),
+        (err: unknown) => this.validatorFailed(item, err),
+      );
     } catch (err) {
-      verdict = Promise.reject(err);
+      this.validatorFailed(item, err);
     }
-    verdict.then(
-      (v) => this.decided(from, item, v, derived),
-      (err: unknown) => {
-        this.opts.logger.warn({ err, messageId: hex(item.messageId) }, 'validator failed: item treated as invalid');
-        this.decided(from, item, 'invalid', derived);
-      },
-    );
+  }
+
+  /** Every verdict comes here, once per item (a second one for the same item is ignored). */
+  private readonly sink: VerdictSink = (item: ReceivedItem, verdict: Verdict): void => {
+    if (!(item instanceof Arrival) || item.decided) return;
+    item.decided = true;
+    const from = item.link!;
+    item.link = undefined;
+    this.decided(from, item, verdict, item.derived);
+  };
+
+  private validatorFailed(item: Arrival, err: unknown): void {
+    if (item.decided) return;
+    this.opts.logger.warn({ err, messageId: hex(item.messageId) }, 'validator failed: item treated as invalid');
+    this.sink(item, 'invalid');
   }
 
   /** Ids the full seen set forgot before -s: each is a replay that would be delivered again. */
@@ -192,6 +202,8 @@ export class Spreader {
       data: item.data,
     };
     let frame: Uint8Array | undefined;
+    /** One IHAVE entry for all lazy links. */
+    let entry: IHaveEntry | undefined;
     let sent = 0;
     // A ttl-limited item goes whole to every neighbour, as without lazy push: its reach (every node
     // within ttl hops) must not depend on the tree, whose paths may be longer than the shortest.
@@ -200,7 +212,8 @@ export class Spreader {
       if (link.key === exceptKey) continue;
       if (!derived && (link.flags & HELLO_FLAG_CONTENT_IDS) !== 0) continue;
       if (lazy !== undefined && lazy.isLazy(link)) {
-        lazy.announce(link, item.messageId, ttl);
+        entry ??= { messageId: item.messageId, ttl };
+        lazy.announce(link, entry);
         sent++;
         continue;
       }

@@ -215,7 +215,7 @@ test('a plain peer (no bit 0) is treated exactly as before: every item whole, du
     await waitFor(() => s.t.node.stats().itemsDuplicate >= 5, { what: 'the duplicates counted' });
     a.send(pn(200n));
     await waitFor(() => plain.messages(MessageType.PeerNotification).length === 6, { what: 'a sixth item' });
-    s.clock.advance(0);
+    s.clock.advance(DEFAULT_IHAVE_DELAY_MS);
     assert.equal(extensionTypes(plain), []);
     assert.is(s.t.node.stats().lazyPush.plainLinks, 1);
     assert.is(s.t.node.stats().lazyPush.prunesSent, 0);

@@ -83,7 +83,12 @@ function spreadingSuite(kind: 'tcp' | 'memory'): void {
       nodeInit: memory ? (i) => ({ host: `10.1.${i}.1` }) : undefined,
       transport: memory ? (i) => memory.network.endpoint(`10.1.${i}.1`) : undefined,
       scheduler: memory?.scheduler,
-      validator: (i) => ({ validate: async (item) => policy[i]!(item) }),
+      // Over memory the per-item path without a Promise (Validator.check), answering at once, the
+      // case where a verdict arrives inside the spreader's own call; over TCP the Promise path.
+      validator: (i) =>
+        memory
+          ? { validate: async (item) => policy[i]!(item), check: (item, decided) => decided(item, policy[i]!(item)) }
+          : { validate: async (item) => policy[i]!(item) },
     });
     let lastChange = now();
     net.nodes.forEach((node, i) => {
