@@ -440,6 +440,8 @@ export class Membership implements LinkPort {
       else link.close(CloseReason.UnexpectedMessage, `${typeName(msg.type)} during the handshake`);
       return;
     }
+    // Any frame shows the neighbour alive (a PING reply only if it matches: Liveness judges those).
+    if (msg.type !== MessageType.Ping) this.opts.liveness.heard(link);
     routeEstablished(link, msg, this.routes);
   }
 
