@@ -119,7 +119,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
         counters.drops.drop(
           'known-peers-evicted',
           { peer: formatPeerAddress(address), limit: config.knownPeersLimit },
-          'known addresses full: forgot the oldest',
+          'known addresses full: one forgotten or not kept',
         ),
     });
     this.view = new View<Link>(config.degree, random);

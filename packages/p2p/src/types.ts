@@ -94,11 +94,11 @@ export interface P2PInit {
   maxAcceptedDifficulty?: number | undefined;
   /** Default 10 s. */
   handshakeTimeoutMs?: number | undefined;
-  /** Default 5 s. */
+  /** Default 3 s. */
   dialTimeoutMs?: number | undefined;
-  /** Default 15 s. */
+  /** A neighbour not heard from (no frame) for this long is pinged. Default 1 s. */
   pingIntervalMs?: number | undefined;
-  /** Default 10 s. */
+  /** A neighbour still silent this long after our PING is dropped. Default 2 s. */
   pingTimeoutMs?: number | undefined;
   /** Default 5 s. */
   maintenanceIntervalMs?: number | undefined;

@@ -13,12 +13,14 @@ interface Entry {
   refusals: number;
   /** Not offered as a dial candidate before this clock time. */
   retryAt: number;
+  /** A link to it was established once: it answered at this address (see `sample`'s `verifiedOnly`). */
+  verified: boolean;
 }
 
 export interface KnownPeersOptions {
   clock: Clock;
   random: RandomBytes;
-  /** Most addresses held; adding one more forgets the oldest of the largest source bucket. */
+  /** Most addresses held; past it the list keeps a uniform sample of what it was offered (see `add`). */
   limit: number;
   /** Most addresses one source may hold; more from it replace its own oldest. */
   perSource: number;
@@ -41,11 +43,20 @@ export interface KnownPeersOptions {
  * `perSource` of them, a full list forgets from the largest bucket, and `sample`
  * draws a bucket first, then an address in it. However many addresses one
  * source sends, it holds one bucket, and gets one bucket's share of the dials.
+ *
+ * A full list is a reservoir (Vitter's algorithm R): the k-th address offered
+ * while full is kept with chance limit / (limit + k), in place of a random one
+ * of the largest bucket, so the list stays a uniform sample of every address
+ * it was told of, not the latest ones. A bootstrapper's list is then a sample
+ * of all joiners, which it hands to the next joiner (Membership): keeping the
+ * latest made every joiner link to the previous ones, a long chain-like overlay.
  */
 export class KnownPeers {
   private readonly entries = new Map<string, Entry>();
   /** Keys held per source, oldest first (entries only: bounded by `limit`). */
   private readonly perSource = new Map<string, Set<string>>();
+  /** New addresses offered while the list was full (the reservoir's count). */
+  private offeredWhileFull = 0;
 
   constructor(private readonly opts: KnownPeersOptions) {}
 
@@ -57,17 +68,27 @@ export class KnownPeers {
     return this.entries.has(key);
   }
 
-  /** Remember an address told by `source` (no-op if known). Returns true if it was new. */
+  /**
+   * Remember an address told by `source` (no-op if known). Returns true if it was kept. A full
+   * list keeps it by the reservoir's chance (the class comment); one it does not keep goes to
+   * `onEvict` like an address forgotten for it.
+   */
   add(address: PeerAddress, source: string): boolean {
     const key = formatPeerAddress(address);
     if (this.entries.has(key)) return false;
-    if (this.opts.limit <= 0) return false;
+    const { limit } = this.opts;
+    if (limit <= 0) return false;
     if ((this.perSource.get(source)?.size ?? 0) >= this.opts.perSource) {
       this.forget(this.oldestOf(source)!, false);
-    } else if (this.entries.size >= this.opts.limit) {
-      this.forget(this.oldestOf(this.largestSource())!, true);
+    } else if (this.entries.size >= limit) {
+      this.offeredWhileFull++;
+      if (randomInt(this.opts.random, limit + this.offeredWhileFull) >= limit) {
+        this.opts.onEvict?.(address);
+        return false;
+      }
+      this.forget(this.randomOfLargest(), true);
     }
-    this.entries.set(key, { address, source, failures: 0, refusals: 0, retryAt: 0 });
+    this.entries.set(key, { address, source, failures: 0, refusals: 0, retryAt: 0, verified: false });
     let keys = this.perSource.get(source);
     if (!keys) this.perSource.set(source, (keys = new Set()));
     keys.add(key);
@@ -98,11 +119,24 @@ export class KnownPeers {
     return undefined;
   }
 
-  private largestSource(): string {
-    let best = '';
-    let most = -1;
-    for (const [source, keys] of this.perSource) if (keys.size > most) [best, most] = [source, keys.size];
-    return best;
+  /** A random address of the largest source buckets (uniform over the addresses they hold). */
+  private randomOfLargest(): string {
+    let most = 0;
+    let held = 0;
+    for (const keys of this.perSource.values()) {
+      if (keys.size > most) [most, held] = [keys.size, 0];
+      if (keys.size === most) held += most;
+    }
+    let at = randomInt(this.opts.random, held);
+    for (const keys of this.perSource.values()) {
+      if (keys.size !== most) continue;
+      if (at >= most) {
+        at -= most;
+        continue;
+      }
+      for (const key of keys) if (at-- === 0) return key;
+    }
+    throw new Error('unreachable: the list is full, so a largest bucket exists');
   }
 
   /** A dial to `key` failed: cool it down, or forget it after too many failures. */
@@ -136,6 +170,7 @@ export class KnownPeers {
       e.failures = 0;
       e.refusals = 0;
       e.retryAt = 0;
+      e.verified = true;
     }
   }
 
@@ -152,13 +187,14 @@ export class KnownPeers {
 
   /**
    * Up to `n` random addresses not cooling down and accepted by `filter`: each draw picks a
-   * random source bucket, then a random address in it.
+   * random source bucket, then a random address in it. `verifiedOnly`: only addresses a link was
+   * established with (never one a peer merely named).
    */
-  sample(n: number, filter: (key: string) => boolean = () => true): PeerAddress[] {
+  sample(n: number, filter: (key: string) => boolean = () => true, verifiedOnly = false): PeerAddress[] {
     const now = this.opts.clock.now();
     const buckets = new Map<string, PeerAddress[]>();
     for (const [key, e] of this.entries) {
-      if (e.retryAt > now || !filter(key)) continue;
+      if (e.retryAt > now || (verifiedOnly && !e.verified) || !filter(key)) continue;
       let b = buckets.get(e.source);
       if (!b) buckets.set(e.source, (b = []));
       b.push(e.address);

@@ -64,11 +64,17 @@ interface DialAttempt {
 /** The dial failure detail of a connection refused (no listener at a live host), TCP's and the memory transport's. */
 const REFUSED = 'ECONNREFUSED';
 
-/** Reasons that say nothing against the peer: its address keeps its standing. */
+/**
+ * Reasons that say nothing against the peer: its address keeps its standing. Evicted and Shuffled
+ * are this node's own choice of a link to give up (the peer was fine): a bootstrapper evicts a
+ * joiner for every later one, and its known list is what it hands the next joiners (joinSample).
+ */
 const NOT_PENALISED: ReadonlySet<string> = new Set<string>([
   CloseReason.SimultaneousDial,
   CloseReason.DuplicateLink,
   CloseReason.Shutdown,
+  CloseReason.Evicted,
+  CloseReason.Shuffled,
 ]);
 
 /**
@@ -340,7 +346,7 @@ export class Membership implements LinkPort {
   private inboundVerified(link: Link): void {
     this.handshakes.delete(link);
     this.inbound.delete(link);
-    const { view, config } = this.opts;
+    const { view } = this.opts;
     const key = link.key!;
     const address = link.peer!;
     if (view.has(key)) return link.close(CloseReason.DuplicateLink);
@@ -355,10 +361,30 @@ export class Membership implements LinkPort {
       if ('refuse' in decision) return link.close(decision.refuse);
       this.evict(decision.evict, address, CloseReason.Evicted);
     }
-    const peers = view.sample(config.peerSampleSize, key).map((l) => l.peer!);
-    if (!link.send(this.messages.peerResponse(link, peers))) return;
+    if (!link.send(this.messages.peerResponse(link, this.joinSample(key)))) return;
     this.establish(link);
     this.discovery.announce(link, address);
+  }
+
+  /**
+   * The handshake's PEER RESPONSE to `newcomer`, `degree` addresses (at most `peerSampleSize`): up
+   * to half of them neighbours, the rest a uniform sample of the verified known addresses (ones a
+   * link was established with, never one a peer merely named, so a hostile peer cannot have this
+   * node hand out its addresses). The neighbours alone made every joiner of a bootstrapper link to
+   * the previous joiners (its view holds the latest), stretching the overlay into a chain. The
+   * newcomer dials half of `degree` of what it is told (Discovery.learn): more would only cost bytes.
+   */
+  private joinSample(newcomer: string): PeerAddress[] {
+    const { view, known, config } = this.opts;
+    const size = Math.min(config.peerSampleSize, config.degree);
+    const peers = view.sample(Math.ceil(size / 2), newcomer).map((l) => l.peer!);
+    const taken = new Set(peers.map(formatPeerAddress));
+    const more = known.sample(
+      size - peers.length,
+      (k) => k !== newcomer && k !== this.selfKey && !taken.has(k),
+      true,
+    );
+    return peers.concat(more);
   }
 
   /**
@@ -414,6 +440,8 @@ export class Membership implements LinkPort {
       else link.close(CloseReason.UnexpectedMessage, `${typeName(msg.type)} during the handshake`);
       return;
     }
+    // Any frame shows the neighbour alive (a PING reply only if it matches: Liveness judges those).
+    if (msg.type !== MessageType.Ping) this.opts.liveness.heard(link);
     routeEstablished(link, msg, this.routes);
   }
 

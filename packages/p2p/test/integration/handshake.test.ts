@@ -232,7 +232,8 @@ for (const [kind, init] of [
       fakes.push(newcomer);
       const response = await newcomer.handshake();
       // Of two links the older half (one) is protected: the younger goes.
-      assert.equal(response.peers, [peers[0]], 'the sample leaves out the evicted and the newcomer');
+      // The neighbour left, then a known address it linked with: the evicted one (it has room now), never the newcomer.
+      assert.equal(response.peers, [peers[0], peers[1]], 'the view first, then verified known addresses');
       await fakes[1]!.closedByRemote();
       assert.ok(
         fakes[1]!.messages(MessageType.Push).some((p) => p.address.port === 40010 && p.ttl === 1),

@@ -63,6 +63,56 @@ test('a reply with a wrong token does not count as an answer', async () => {
   });
 });
 
+test('PING: a neighbour heard from is not pinged; once quiet for pingIntervalMs it is, and closed if silent pingTimeoutMs more', async () => {
+  const clock = new FakeClock();
+  await withNode({ pingIntervalMs: 1_000, pingTimeoutMs: 500 }, { clock }, async (t) => {
+    const fake = await FakePeer.connect(t.address, { address: makePeerAddress('127.0.0.1', 40104) });
+    try {
+      await fake.handshake();
+      // Traffic every 600 ms for 3 s (its own PINGs, answered): never 1 000 ms quiet, so never pinged.
+      for (let i = 1; i <= 5; i++) {
+        clock.advance(600);
+        fake.send({ type: MessageType.Ping, reply: false, token: i });
+        const answer = await fake.next(MessageType.Ping);
+        assert.ok(answer.reply, 'only answers, no PING of its own');
+      }
+      assert.is(t.node.stats().messagesSent.PING ?? 0, 5, 'five answers, no request');
+      clock.advance(999);
+      assert.is(t.node.stats().messagesSent.PING ?? 0, 5, 'quiet for 999 ms: not yet pinged');
+      clock.advance(1);
+      const ping = await fake.next(MessageType.Ping);
+      assert.not.ok(ping.reply, 'quiet for 1 000 ms: pinged');
+      const down = nextEvent<PeerAddress>(t.node, 'neighbour-down');
+      clock.advance(500);
+      assert.equal(await down, fake.address);
+      assert.is(t.node.stats().linksDownByReason['ping-timeout'], 1);
+    } finally {
+      fake.close();
+    }
+  });
+});
+
+test('PING: any frame after the PING answers it, and the late reply is not counted as unexpected', async () => {
+  const clock = new FakeClock();
+  await withNode({ pingIntervalMs: 1_000, pingTimeoutMs: 500 }, { clock }, async (t) => {
+    const fake = await FakePeer.connect(t.address, { address: makePeerAddress('127.0.0.1', 40105) });
+    try {
+      await fake.handshake();
+      clock.advance(1_000);
+      const ping = await fake.next(MessageType.Ping);
+      fake.send({ type: MessageType.PeerRequest, max: 4 });
+      await fake.next(MessageType.PeerResponse);
+      clock.advance(500);
+      assert.is(t.node.neighbours().length, 1, 'heard from after the PING: kept');
+      fake.send({ type: MessageType.Ping, reply: true, token: ping.token });
+      await waitFor(() => t.node.stats().messagesReceived.PING === 1, { what: 'the late reply to arrive' });
+      assert.is(t.node.stats().drops['ping-reply-unexpected'] ?? 0, 0);
+    } finally {
+      fake.close();
+    }
+  });
+});
+
 test('a neighbour that stops reading is dropped once its send queue is full', async () => {
   await withNode({ sendQueueBytes: 65_536 }, {}, async (t) => {
     const fake = await FakePeer.connect(t.address, { address: makePeerAddress('127.0.0.1', 40103) });

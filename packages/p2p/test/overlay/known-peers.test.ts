@@ -20,13 +20,36 @@ function make(limit = 10, clock = new FakeClock(0), perSource = 1_000) {
   return { known, evicted, clock };
 }
 
-test('holds at most `limit` addresses and forgets the oldest, telling onEvict', () => {
+test('holds at most `limit` addresses; what a full list forgets or does not keep goes to onEvict', () => {
   const { known, evicted } = make(3);
-  for (let p = 1; p <= 5; p++) known.add(addr(p), 'src');
+  for (let p = 1; p <= 5; p++) known.add(addr(p), `src-${p}`);
   assert.is(known.size, 3);
-  assert.equal(known.list(), [addr(3), addr(4), addr(5)]);
-  assert.equal(evicted, [addr(1), addr(2)]);
-  assert.not.ok(known.add(addr(4), 'src'), 'adding a known address is a no-op');
+  assert.is(evicted.length, 2);
+  const kept = new Set(known.list().map(formatPeerAddress));
+  for (const a of evicted) assert.not.ok(kept.has(formatPeerAddress(a)));
+  const someKnown = known.list()[0]!;
+  assert.not.ok(known.add(someKnown, 'src'), 'adding a known address is a no-op');
+});
+
+test('a full list is a uniform sample of every address offered, not the latest ones', () => {
+  const { known, evicted } = make(20);
+  for (let p = 1; p <= 2_000; p++) known.add(addr(p), `src-${p}`);
+  assert.is(known.size, 20);
+  assert.is(evicted.length, 2_000 - 20);
+  const ports = known.list().map((a) => a.port);
+  // Uniform over 1..2000: about half below 1000 (keeping the latest would keep 1981..2000 only).
+  const early = ports.filter((p) => p <= 1_000).length;
+  assert.ok(early >= 5 && early <= 15, `kept ${ports.join(' ')}`);
+  assert.ok(ports.filter((p) => p > 1_980).length <= 3, 'the latest are not favoured');
+});
+
+test('verifiedOnly samples only addresses a link was established with', () => {
+  const { known } = make();
+  known.add(addr(1), 'a');
+  known.add(addr(2), 'b');
+  known.markSucceeded(formatPeerAddress(addr(2)));
+  assert.equal(known.sample(5, undefined, true), [addr(2)]);
+  assert.is(known.sample(5).length, 2);
 });
 
 test('a failed address cools down for a doubling time, and is forgotten after maxFailures', () => {
