@@ -46,15 +46,19 @@ export const DEFAULT_DIAL_TIMEOUT_MS = 3_000;
  * A neighbour not heard from for this long (no frame of any kind) is pinged (`pingIntervalMs`). A
  * link carrying traffic is never pinged, so this costs a PING and its reply per quiet link per
  * interval. Was 15 s after the last answer: a machine that vanished was noticed 15-25 s later, and 80 %
- * of machines crashing left 4.7 % of the survivors reached 5 s later (docs/simulation.md).
+ * of machines crashing left 4.7 % of the survivors reached 5 s later (docs/simulation.md). 5 s and
+ * 3 s to answer are the probe interval and timeout of a WAN gossip failure detector (HashiCorp
+ * memberlist's WAN profile): 1 s and 2 s repaired a silent 80 % crash within 5 s (99 %) but would drop
+ * the links of a daemon whose event loop stalls for 2 s (this 2-core machine under a 30-daemon burst
+ * shows seconds of lag), and an idle network would ping every link every second.
  */
-export const DEFAULT_PING_INTERVAL_MS = 1_000;
+export const DEFAULT_PING_INTERVAL_MS = 5_000;
 
 /**
  * A neighbour still silent this long after our PING is dropped (`pingTimeoutMs`): well above a
  * round trip, so a busy peer (whose every frame counts as an answer) is not dropped. Was 10 s.
  */
-export const DEFAULT_PING_TIMEOUT_MS = 2_000;
+export const DEFAULT_PING_TIMEOUT_MS = 3_000;
 
 /**
  * Period of the view maintenance (`maintenanceIntervalMs`): while the view is below

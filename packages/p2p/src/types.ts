@@ -96,9 +96,9 @@ export interface P2PInit {
   handshakeTimeoutMs?: number | undefined;
   /** Default 3 s. */
   dialTimeoutMs?: number | undefined;
-  /** A neighbour not heard from (no frame) for this long is pinged. Default 1 s. */
+  /** A neighbour not heard from (no frame) for this long is pinged. Default 5 s. */
   pingIntervalMs?: number | undefined;
-  /** A neighbour still silent this long after our PING is dropped. Default 2 s. */
+  /** A neighbour still silent this long after our PING is dropped. Default 3 s. */
   pingTimeoutMs?: number | undefined;
   /** Default 5 s. */
   maintenanceIntervalMs?: number | undefined;
