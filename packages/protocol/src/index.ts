@@ -56,4 +56,5 @@ export {
   splitHostPort,
 } from './peer-address.js';
 export { leadingZeroBits, powInput, solveProofOfWork, verifyProofOfWork } from './pow.js';
+export { contentId } from './content-id.js';
 export type { SolveOptions } from './pow.js';

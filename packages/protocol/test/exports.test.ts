@@ -26,6 +26,7 @@ const EXPECTED = [
   'SOLUTION_SIZE',
   'TURN_BUFFER_BYTES',
   'TurnBuffer',
+  'contentId',
   'decodeMessage',
   'encodeMessage',
   'formatPeerAddress',

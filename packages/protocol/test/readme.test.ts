@@ -2,6 +2,7 @@
  * The examples of README.md: every TypeScript block of the README must appear
  * in test/readme/*.ts (which the typecheck compiles), and those files run here.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -16,6 +17,7 @@ import {
   type Message,
 } from '../src/index.js';
 import { hex, seededBytes, toHex } from './helpers.js';
+import { contentIdExample } from './readme/content-id.js';
 import { runModule } from './readme/module-client.js';
 import { authenticatedExample, handshakeExample, peerAddressExamples, peerNotificationExample } from './readme/p2p.js';
 
@@ -150,6 +152,11 @@ test('the README handshake example is accepted', () => {
 
 test('the README PEER NOTIFICATION example matches the spec layout', () => {
   assert.is(toHex(peerNotificationExample()), toHex(hex('0012 01ff 05 00 8000000000000001 021c 6869')));
+});
+
+test('the README content id example is the first 8 bytes of SHA-256(type u16 BE || data)', () => {
+  const digest = createHash('sha256').update(Uint8Array.of(0x02, 0x1c, 0x68, 0x69)).digest();
+  assert.is(contentIdExample(), digest.readBigUInt64BE(0));
 });
 
 test('the README authenticated-links example round-trips the identity and the flag', () => {

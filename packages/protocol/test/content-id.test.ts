@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { seededRandom } from '../../src/testing/index.js';
-import { contentId, cryptoContentId, smallContentId, SMALL_CONTENT_BYTES } from '../../src/spread/content-id.js';
+import { contentId, cryptoContentId, smallContentId, SMALL_CONTENT_BYTES } from '../src/content-id.js';
+import { seededBytes } from './helpers.js';
 
 /** The definition of docs/protocol.md, written out once more. */
 function reference(dataType: number, data: Uint8Array): bigint {
@@ -11,7 +11,7 @@ function reference(dataType: number, data: Uint8Array): bigint {
 }
 
 test('the JavaScript SHA-256 gives the protocol id at every length around the block edges', () => {
-  const random = seededRandom(11);
+  const random = seededBytes(11);
   const lengths = [...Array.from({ length: 300 }, (_, i) => i), 1000, 4093, 65535];
   for (const n of lengths) {
     for (const type of [0, 1, 42, 0x1234, 0xffff]) {

@@ -1,12 +1,12 @@
 /**
  * Cost of one content id (docs/protocol.md, HELLO bit 1), in this process: node:crypto against the
  * JavaScript SHA-256 on reused state, at several data sizes, interleaved; the first 1 000 calls of a
- * fresh process are shown apart (not yet optimised). Sets SMALL_CONTENT_BYTES in src/spread/content-id.ts.
+ * fresh process are shown apart (not yet optimised). Sets SMALL_CONTENT_BYTES in src/content-id.ts.
  *
- *   pnpm --filter @gossip5/p2p exec tsx bench/content-id.ts
+ *   pnpm --filter @gossip5/protocol exec tsx bench/content-id.ts
  */
 import { randomBytes } from 'node:crypto';
-import { cryptoContentId, smallContentId } from '../src/spread/content-id.js';
+import { cryptoContentId, smallContentId } from '../src/content-id.js';
 
 const ways = [
   ['node:crypto', cryptoContentId],
