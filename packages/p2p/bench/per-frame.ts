@@ -59,7 +59,7 @@ function node(lazy: boolean) {
   const knowledge = new KnowledgeBase(1000, 16 << 20, clock);
   const links = Array.from({ length: 9 }, (_, i) => fakeLink(`127.0.0.1:${7000 + i}`, lazy ? 1 : 0));
   const lp = lazy
-    ? new LazyPush({ clock, counters, seen, knowledge, pullTimeoutMs: 1000, pullRetryMs: 500, maxPendingPulls: 1 << 20, serveQueueBytes: 1 << 20, optimizeLagMs: 0, ihaveDelayMs: 0, pruneAfterDuplicates: 16, neighbours: () => links })
+    ? new LazyPush({ clock, counters, seen, knowledge, pullTimeoutMs: 1000, pullRetryMs: 500, maxPendingPulls: 1 << 20, serveQueueBytes: 1 << 20, optimizeLagMs: 0, ihaveDelayMs: 0, pruneAfterDuplicates: 16, forgiveAfterFirstCopies: 1, neighbours: () => links })
     : undefined;
   // As in a formed tree: the first link is the parent, the others get ids only.
   if (lp) for (const l of links.slice(1)) lp.modes.prune(l);

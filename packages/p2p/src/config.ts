@@ -43,6 +43,7 @@ export interface P2PConfig {
   lazyOptimizeMs: number;
   ihaveDelayMs: number;
   pruneAfterDuplicates: number;
+  forgiveAfterFirstCopies: number;
   maxPendingPulls: number;
   verifyPeerAddress: boolean;
   exemptNetworks: readonly string[];
@@ -169,6 +170,7 @@ export function resolveConfig(init: P2PInit): P2PConfig {
     pullTimeoutMs: opt('pullTimeoutMs', init, C.DEFAULT_PULL_TIMEOUT_MS, 1),
     pullRetryMs: opt('pullRetryMs', init, C.DEFAULT_PULL_RETRY_MS, 1),
     pruneAfterDuplicates: opt('pruneAfterDuplicates', init, C.DEFAULT_PRUNE_AFTER_DUPLICATES, 1, 1_000),
+    forgiveAfterFirstCopies: opt('forgiveAfterFirstCopies', init, C.DEFAULT_FORGIVE_AFTER_FIRST_COPIES, 1, 1_000),
     lazyOptimizeMs: opt('lazyOptimizeMs', init, C.DEFAULT_LAZY_OPTIMIZE_MS, 0),
     ihaveDelayMs: opt('ihaveDelayMs', init, C.DEFAULT_IHAVE_DELAY_MS, 0, 10_000),
     maxPendingPulls: opt('maxPendingPulls', init, C.DEFAULT_MAX_PENDING_PULLS, 1),

@@ -216,6 +216,13 @@ export const DEFAULT_IHAVE_DELAY_MS = 500;
 export const DEFAULT_PRUNE_AFTER_DUPLICATES = 16;
 
 /**
+ * First copies an eager link delivers for one of its duplicates to be forgiven
+ * (`forgiveAfterFirstCopies`). A link on a cycle of the tree delivers first copies for most origins
+ * and a duplicate for the few whose copies meet there, so with 1 it is never pruned.
+ */
+export const DEFAULT_FORGIVE_AFTER_FIRST_COPIES = 1;
+
+/**
  * Announced ids awaited at once (`maxPendingPulls`), each with a timer and up to 4 announcers;
  * past it new announcements are ignored (counted as `pull-table-full`).
  */

@@ -141,6 +141,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
         optimizeLagMs: config.lazyOptimizeMs,
         ihaveDelayMs: config.ihaveDelayMs,
         pruneAfterDuplicates: config.pruneAfterDuplicates,
+        forgiveAfterFirstCopies: config.forgiveAfterFirstCopies,
         maxPendingPulls: config.maxPendingPulls,
         serveQueueBytes: Math.floor(config.sendQueueBytes / 2),
         neighbours: () => this.view.values(),

@@ -156,6 +156,8 @@ export interface P2PInit {
   ihaveDelayMs?: number | undefined;
   /** Default 16: duplicates (less first copies) an eager link delivers before it is pruned (made lazy). */
   pruneAfterDuplicates?: number | undefined;
+  /** Default 1: first copies an eager link delivers for one of its duplicates to be forgiven. */
+  forgiveAfterFirstCopies?: number | undefined;
   /** Default 16,384: announced ids awaited at once. */
   maxPendingPulls?: number | undefined;
   /**

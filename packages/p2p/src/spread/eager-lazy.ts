@@ -17,13 +17,23 @@ const LAZY_PUSH = 0x01;
  */
 export class EagerLazy<L extends ModeLink> {
   private readonly lazy = new WeakSet<L>();
-  /** Per eager link: duplicates it delivered minus first copies, never below 0, since it last turned eager. */
+  /**
+   * Per eager link, since it last turned eager: `forgiveAfter` per duplicate it delivered, less one
+   * per first copy, never below 0 (so `forgiveAfter` first copies take one duplicate off).
+   */
   private readonly duplicates = new WeakMap<L, number>();
+  private readonly limit: number;
 
   /**
    * @param pruneAfter duplicates an eager link delivers before it is pruned (at least 1).
+   * @param forgiveAfter first copies a link delivers for one of its duplicates to be forgiven (at least 1).
    */
-  constructor(private readonly pruneAfter = 1) {}
+  constructor(
+    pruneAfter = 1,
+    private readonly forgiveAfter = 1,
+  ) {
+    this.limit = pruneAfter * forgiveAfter;
+  }
 
   /**
    * `link` delivered a copy of an item already seen: true when that was its `pruneAfter`-th since
@@ -36,15 +46,15 @@ export class EagerLazy<L extends ModeLink> {
    */
   duplicate(link: L): boolean {
     if (!this.capable(link) || this.lazy.has(link)) return false;
-    const n = (this.duplicates.get(link) ?? 0) + 1;
-    if (n < this.pruneAfter) {
+    const n = (this.duplicates.get(link) ?? 0) + this.forgiveAfter;
+    if (n < this.limit) {
       this.duplicates.set(link, n);
       return false;
     }
     return this.prune(link);
   }
 
-  /** `link` delivered the first copy of an item: one duplicate fewer held against it. */
+  /** `link` delivered the first copy of an item: 1 / `forgiveAfter` duplicate fewer held against it. */
   delivered(link: L): void {
     const n = this.duplicates.get(link);
     if (n === undefined) return;

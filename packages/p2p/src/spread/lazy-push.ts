@@ -39,6 +39,8 @@ export interface LazyPushOptions {
   ihaveDelayMs: number;
   /** Duplicates an eager link delivers before it is pruned (EagerLazy). */
   pruneAfterDuplicates: number;
+  /** First copies an eager link delivers for one of its duplicates to be forgiven (EagerLazy). */
+  forgiveAfterFirstCopies: number;
   /** A GRAFT is served only while the link's send queue holds less than this. */
   serveQueueBytes: number;
   /** Established neighbours (for "does any link still push items to this node?"). */
@@ -80,7 +82,7 @@ export class LazyPush {
   private readonly grafts: LinkBatcher<Link, bigint>;
 
   constructor(private readonly opts: LazyPushOptions) {
-    this.modes = new EagerLazy<Link>(opts.pruneAfterDuplicates);
+    this.modes = new EagerLazy<Link>(opts.pruneAfterDuplicates, opts.forgiveAfterFirstCopies);
     // The timed optimisation compares an IHAVE's arrival with its item's: the IHAVE must leave in
     // the same turn as the eager copies, so with it on there is no delay.
     const ihaveDelay = opts.optimizeLagMs > 0 ? 0 : opts.ihaveDelayMs;

@@ -56,6 +56,34 @@ test('EagerLazy: an eager link turns lazy once its duplicates less its first cop
   assert.ok(one.duplicate(link('b')), "by default (Plumtree's rule) the first duplicate prunes");
 });
 
+test('EagerLazy with forgiveAfter: a link on a cycle (mostly first copies, a duplicate now and then) is pruned; a tree link with a stray duplicate is not', () => {
+  const slow = new EagerLazy<L>(2, 4);
+  const cycle = link('cycle');
+  // One duplicate per 3 first copies: each duplicate adds 4, the 3 first copies take 3 off.
+  let pruned = false;
+  let items = 0;
+  while (!pruned && items < 100) {
+    for (let i = 0; i < 3; i++) slow.delivered(cycle);
+    pruned = slow.duplicate(cycle);
+    items += 4;
+  }
+  assert.ok(pruned, 'its duplicates outrun the forgiveness');
+  assert.ok(items > 4, 'not at its first duplicate');
+  const tree = link('tree');
+  for (let round = 0; round < 20; round++) {
+    assert.not.ok(slow.duplicate(tree));
+    for (let i = 0; i < 4; i++) slow.delivered(tree);
+  }
+  assert.not.ok(slow.isLazy(tree), 'one duplicate per 4 first copies is forgiven in full');
+  const eager = new EagerLazy<L>(2);
+  const same = link('same');
+  for (let i = 0; i < 25; i++) {
+    for (let j = 0; j < 3; j++) eager.delivered(same);
+    assert.not.ok(eager.duplicate(same));
+  }
+  assert.not.ok(eager.isLazy(same), 'with forgiveAfter 1 the same cycle link stays eager for ever');
+});
+
 test('LinkBatcher with a delay: a round gathers what comes within delayMs of its first entry', () => {
   const clock = new FakeClock();
   const sent: Array<[string, number[]]> = [];
@@ -191,8 +219,6 @@ test('PullTimers: the wait grows with the lag of items that come over the tree, 
   p.stop();
 });
 
-test.run();
-
 test('PullTimers: an id announced with `now` is pulled at once; pullAllNow pulls every id not yet pulled, then retries as usual', () => {
   const clock = new FakeClock();
   const { p, asked } = pulls(clock);
@@ -215,3 +241,5 @@ test('PullTimers: an id announced with `now` is pulled at once; pullAllNow pulls
   assert.is(p.size, 0);
   assert.is(clock.pending, 0);
 });
+
+test.run();
