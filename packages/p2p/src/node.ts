@@ -184,6 +184,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
         else link.close(CloseReason.UnexpectedMessage, `type ${msg.type}: lazy push is off here`);
       },
       neighbourUp: (peer) => this.safeEmit('neighbour-up', peer),
+      replaced: (link, victim) => this.lazy?.replaced(link, victim),
       neighbourDown: (peer) => {
         this.lazy?.neighbourDown();
         this.safeEmit('neighbour-down', peer);

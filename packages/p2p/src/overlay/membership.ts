@@ -47,6 +47,8 @@ export interface MembershipOptions {
   onLazyPush(link: Link, msg: LazyPushMessage): void;
   neighbourUp(peer: PeerAddress): void;
   neighbourDown(peer: PeerAddress): void;
+  /** `link` was just established in the place of `victim`, closed to make room for it (a full view). */
+  replaced?(link: Link, victim: Link): void;
 }
 
 /** An outbound connection: TCP connect first, then the handshake on `link`. */
@@ -356,13 +358,15 @@ export class Membership implements LinkPort {
       if (this.ourDialWins(key)) return link.close(CloseReason.SimultaneousDial);
       this.abortDial(key, CloseReason.SimultaneousDial);
     }
+    let victim: Link | undefined;
     if (view.isFull) {
       const decision = this.admission.whenFull(link);
       if ('refuse' in decision) return link.close(decision.refuse);
-      this.evict(decision.evict, address, CloseReason.Evicted);
+      victim = decision.evict;
+      this.evict(victim, address, CloseReason.Evicted);
     }
     if (!link.send(this.messages.peerResponse(link, this.joinSample(key)))) return;
-    this.establish(link);
+    this.establish(link, victim);
     this.discovery.announce(link, address);
   }
 
@@ -409,17 +413,20 @@ export class Membership implements LinkPort {
     if (view.has(key)) return link.close(CloseReason.DuplicateLink);
     const refusal = this.identityRefusal(link, key);
     if (refusal) return link.close(refusal.reason, refusal.detail);
+    let victim: Link | undefined;
     if (view.isFull) {
       if (!attempt?.shuffle) return link.close(CloseReason.ViewFull);
       const decision = this.admission.whenFull(link, true);
       if ('refuse' in decision) return link.close(decision.refuse);
-      this.evict(decision.evict, link.peer!, CloseReason.Shuffled);
+      victim = decision.evict;
+      this.evict(victim, link.peer!, CloseReason.Shuffled);
     }
-    this.establish(link);
+    this.establish(link, victim);
     this.discovery.learn(peers, link.group);
   }
 
-  private establish(link: Link): void {
+  /** Make `link` a neighbour; `victim`: the link closed to make room for it, if any. */
+  private establish(link: Link, victim?: Link): void {
     const { view, counters, known, liveness, clock } = this.opts;
     link.since = clock.now();
     if (!view.add(link)) return link.close(CloseReason.ViewFull, 'no room left');
@@ -431,6 +438,7 @@ export class Membership implements LinkPort {
     liveness.track(link);
     link.logger.info({ peer: formatPeerAddress(link.peer!), neighbours: view.size }, 'neighbour up');
     this.opts.neighbourUp(link.peer!);
+    if (victim !== undefined) this.opts.replaced?.(link, victim);
   }
 
   private onMessage(link: Link, msg: Message): void {

@@ -22,6 +22,8 @@ export class EagerLazy<L extends ModeLink> {
    * per first copy, never below 0 (so `forgiveAfter` first copies take one duplicate off).
    */
   private readonly duplicates = new WeakMap<L, number>();
+  /** Eager links pruned at their first duplicate unless a first copy came over them before (`probation`). */
+  private readonly onProbation = new WeakSet<L>();
   private readonly limit: number;
 
   /**
@@ -46,6 +48,7 @@ export class EagerLazy<L extends ModeLink> {
    */
   duplicate(link: L): boolean {
     if (!this.capable(link) || this.lazy.has(link)) return false;
+    if (this.onProbation.has(link)) return this.prune(link);
     const n = (this.duplicates.get(link) ?? 0) + this.forgiveAfter;
     if (n < this.limit) {
       this.duplicates.set(link, n);
@@ -56,10 +59,19 @@ export class EagerLazy<L extends ModeLink> {
 
   /** `link` delivered the first copy of an item: 1 / `forgiveAfter` duplicate fewer held against it. */
   delivered(link: L): void {
+    this.onProbation.delete(link);
     const n = this.duplicates.get(link);
     if (n === undefined) return;
     if (n <= 1) this.duplicates.delete(link);
     else this.duplicates.set(link, n - 1);
+  }
+
+  /**
+   * Put the eager `link` on probation: its next duplicate prunes it, unless it delivers a first copy
+   * before (then the usual count applies). For a new link that likely closes a cycle of the tree.
+   */
+  probation(link: L): void {
+    if (this.capable(link) && !this.lazy.has(link)) this.onProbation.add(link);
   }
 
   /** True when `link` negotiated lazy push (extension types may be sent to it). */
@@ -77,6 +89,7 @@ export class EagerLazy<L extends ModeLink> {
     if (!this.capable(link) || this.lazy.has(link)) return false;
     this.lazy.add(link);
     this.duplicates.delete(link);
+    this.onProbation.delete(link);
     return true;
   }
 

@@ -22,7 +22,7 @@ interface Setup {
   verdicts: Map<bigint, Verdict>;
 }
 
-async function node(init: { lazyPush?: boolean; pruneAfterDuplicates?: number } = {}): Promise<Setup> {
+async function node(init: { lazyPush?: boolean; pruneAfterDuplicates?: number; degree?: number; fullViewAdmitChance?: number } = {}): Promise<Setup> {
   const clock = new FakeClock();
   const items: ReceivedItem[] = [];
   const verdicts = new Map<bigint, Verdict>();
@@ -270,5 +270,40 @@ test('extension types on a link that did not negotiate them close it (unexpected
     await stop(off, eager);
   }
 });
+
+
+/**
+ * degree 1, admitting every newcomer: `b` takes the place of `a`, after `a` brought item 5. When
+ * `a` was lazy (it sent PRUNE), `b` starts on probation and its first duplicate is answered with
+ * PRUNE at once; when `a` was eager, `b` starts with the usual count (16 duplicates).
+ */
+for (const aLazy of [true, false]) {
+  test(`a link made in the place of ${aLazy ? 'a lazy' : 'an eager'} link: ${aLazy ? 'pruned at its first duplicate' : 'the usual count'}`, async () => {
+    const s = await node({ degree: 1, fullViewAdmitChance: 1 });
+    const a = await peer(s, LAZY);
+    let b: FakePeer | undefined;
+    try {
+      if (aLazy) a.send({ type: MessageType.Prune });
+      a.send(pn(5n));
+      await waitFor(() => s.items.length === 1, { what: 'item 5 from a' });
+      await waitFor(() => s.t.node.stats().lazyPush.prunesReceived === (aLazy ? 1 : 0), { what: "a's PRUNE read" });
+      b = await FakePeer.connect(s.t.address, { address: makePeerAddress('127.0.0.1', port++), flags: LAZY });
+      b.respond(await b.hello());
+      await b.next(MessageType.PeerResponse);
+      await waitFor(() => s.t.node.stats().linksDown === 1, { what: 'a evicted for b' });
+      b.send(pn(5n));
+      await waitFor(() => s.t.node.stats().itemsDuplicate === 1, { what: "b's duplicate read" });
+      if (aLazy) {
+        await b.next(MessageType.Prune);
+        assert.is(s.t.node.stats().lazyPush.lazyLinks, 1);
+      } else {
+        assert.is(s.t.node.stats().lazyPush.prunesSent, 0, 'one duplicate of 16: still eager');
+        assert.is(s.t.node.stats().lazyPush.eagerLinks, 1);
+      }
+    } finally {
+      await stop(s, a, ...(b ? [b] : []));
+    }
+  });
+}
 
 test.run();

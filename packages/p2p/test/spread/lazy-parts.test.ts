@@ -84,6 +84,27 @@ test('EagerLazy with forgiveAfter: a link on a cycle (mostly first copies, a dup
   assert.not.ok(eager.isLazy(same), 'with forgiveAfter 1 the same cycle link stays eager for ever');
 });
 
+test('EagerLazy probation: the next duplicate prunes, unless a first copy came before; plain and lazy links are not put on it', () => {
+  const m = new EagerLazy<L>(16);
+  const cycle = link('cycle');
+  m.probation(cycle);
+  assert.not.ok(m.isLazy(cycle), 'still eager');
+  assert.ok(m.duplicate(cycle), 'its first duplicate prunes it');
+  const needed = link('needed');
+  m.probation(needed);
+  m.delivered(needed);
+  for (let i = 0; i < 15; i++) assert.not.ok(m.duplicate(needed), 'a first copy ends the probation: the usual count');
+  assert.ok(m.duplicate(needed));
+  const plain = link('plain', 0);
+  m.probation(plain);
+  assert.not.ok(m.duplicate(plain), 'plain links never turn lazy');
+  const lazy = link('lazy');
+  m.prune(lazy);
+  m.probation(lazy);
+  m.graft(lazy);
+  assert.not.ok(m.duplicate(lazy), 'probation asked while lazy does not hold once grafted');
+});
+
 test('LinkBatcher with a delay: a round gathers what comes within delayMs of its first entry', () => {
   const clock = new FakeClock();
   const sent: Array<[string, number[]]> = [];
