@@ -2,6 +2,7 @@ import { formatPeerAddress, makePeerAddress, type PeerAddress } from '@gossip5/p
 import * as C from './constants.js';
 import { DEFAULT_EXEMPT_NETWORKS, parseNetwork } from './net-group.js';
 import { P2PError, P2PErrorCode } from './errors.js';
+import { MAX_ANNOUNCERS_PER_ID, MAX_TIMEOUT_FACTOR } from './spread/pull-timers.js';
 import type { P2PInit } from './types.js';
 
 /** P2PInit with every default filled in and every value checked. */
@@ -25,6 +26,8 @@ export interface P2PConfig {
   knownPeersLimit: number;
   seenLimit: number;
   knowledgeBaseBytes: number;
+  knowledgeRetainMs: number;
+  knowledgeRetainLimit: number;
   maxPendingHandshakes: number;
   maxPendingValidations: number;
   backoffMinMs: number;
@@ -78,6 +81,21 @@ function opt(
 ): number {
   const value = init[field];
   return value === undefined ? fallback : int(field, value, min, max);
+}
+
+/**
+ * The longest a GRAFT for an item can come after this node stored it: its IHAVE waits up to
+ * `ihaveDelayMs`, the receiver waits at most MAX_TIMEOUT_FACTOR x `pullTimeoutMs` before its first
+ * pull and `pullRetryMs` per further announcer, plus transit. The default `knowledgeRetainMs`.
+ */
+function pullWindowMs(init: P2PInit): number {
+  const n = (v: unknown, fallback: number): number => (typeof v === 'number' ? v : fallback);
+  return (
+    n(init.ihaveDelayMs, C.DEFAULT_IHAVE_DELAY_MS) +
+    MAX_TIMEOUT_FACTOR * n(init.pullTimeoutMs, C.DEFAULT_PULL_TIMEOUT_MS) +
+    MAX_ANNOUNCERS_PER_ID * n(init.pullRetryMs, C.DEFAULT_PULL_RETRY_MS) +
+    C.PULL_TRANSIT_ALLOWANCE_MS
+  );
 }
 
 function ip(field: string, host: unknown, port: number): PeerAddress {
@@ -154,6 +172,8 @@ export function resolveConfig(init: P2PInit): P2PConfig {
     knownPeersLimit: opt('knownPeersLimit', init, C.DEFAULT_KNOWN_PEERS_LIMIT, 0),
     seenLimit: opt('seenLimit', init, C.DEFAULT_SEEN_LIMIT, 1),
     knowledgeBaseBytes: opt('knowledgeBaseBytes', init, C.DEFAULT_KNOWLEDGE_BASE_BYTES, 0),
+    knowledgeRetainMs: opt('knowledgeRetainMs', init, pullWindowMs(init), 0),
+    knowledgeRetainLimit: opt('knowledgeRetainLimit', init, C.DEFAULT_KNOWLEDGE_RETAIN_LIMIT, 1),
     maxPendingHandshakes: opt('maxPendingHandshakes', init, C.DEFAULT_MAX_PENDING_HANDSHAKES, 1),
     maxPendingValidations: opt('maxPendingValidations', init, C.DEFAULT_MAX_PENDING_VALIDATIONS, 1),
     backoffMinMs,

@@ -98,6 +98,17 @@ export const DEFAULT_SEEN_LIMIT = 2_000_000;
 export const DEFAULT_KNOWLEDGE_BASE_BYTES = 16 * 1024 * 1024;
 
 /**
+ * Items the knowledge base holds at most while it keeps items younger than `knowledgeRetainMs`
+ * past `cache_size` (`knowledgeRetainLimit`): 65 536 items, some 10 MB of entries beside their
+ * data (which `knowledgeBaseBytes` bounds). A young item evicted at this limit is counted as
+ * `knowledge-evicted-young`.
+ */
+export const DEFAULT_KNOWLEDGE_RETAIN_LIMIT = 65_536;
+
+/** Transit allowed for in the default `knowledgeRetainMs`: an IHAVE there and a GRAFT back. */
+export const PULL_TRANSIT_ALLOWANCE_MS = 2_000;
+
+/**
  * Period of the shuffle (`shuffleIntervalMs`, jittered by up to half of it; 0 turns
  * it off): a node with a full view dials one random known address, and if it is
  * admitted its longest-established link gives way. Keeps the overlay mixing and

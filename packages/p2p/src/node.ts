@@ -107,7 +107,20 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       limit: config.seenLimit,
       seed: [seedView.getUint32(0), seedView.getUint32(4)],
     });
-    this.kb = new KnowledgeBase(config.cacheSize, config.knowledgeBaseBytes, clock);
+    // Retention matters only to pulls, so without lazy push `cache_size` alone bounds it, as before.
+    const retention = config.lazyPush
+      ? {
+          ms: config.knowledgeRetainMs,
+          limit: config.knowledgeRetainLimit,
+          onEvictYoung: () =>
+            counters.drops.drop(
+              'knowledge-evicted-young',
+              { limit: config.knowledgeRetainLimit, bytes: config.knowledgeBaseBytes, retainMs: config.knowledgeRetainMs },
+              'knowledge base full: an item evicted while pulls for it may still come',
+            ),
+        }
+      : undefined;
+    this.kb = new KnowledgeBase(config.cacheSize, config.knowledgeBaseBytes, clock, retention);
     this.known = new KnownPeers({
       clock,
       random,

@@ -110,6 +110,14 @@ export interface P2PInit {
   seenLimit?: number | undefined;
   /** Data bytes the knowledge base may hold besides its `cacheSize` items (DEFAULT_KNOWLEDGE_BASE_BYTES). */
   knowledgeBaseBytes?: number | undefined;
+  /**
+   * With lazy push: an item stays in the knowledge base at least this long, past `cacheSize`, so the
+   * GRAFTs for it can still be served. Default: the longest a pull for it can take (IHAVE delay +
+   * the longest pull wait + a retry per announcer + 2 s of transit; 14.5 s with the defaults).
+   */
+  knowledgeRetainMs?: number | undefined;
+  /** Items the knowledge base holds at most while keeping young ones (DEFAULT_KNOWLEDGE_RETAIN_LIMIT). */
+  knowledgeRetainLimit?: number | undefined;
   /** Default 64. */
   maxPendingHandshakes?: number | undefined;
   /** Default 1,024. */

@@ -12,6 +12,7 @@ import type { Clock, LazyPushCounters } from '../types.js';
 import { EagerLazy } from './eager-lazy.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { LinkBatcher } from './link-batcher.js';
+import { hex } from './message-id-hex.js';
 import { PullTimers } from './pull-timers.js';
 import type { SeenIds } from './seen-ids.js';
 
@@ -112,7 +113,14 @@ export class LazyPush {
           { limit: opts.maxPendingPulls },
           'too many announced ids awaited: announcement ignored',
         ),
-      onAbandoned: () => this.c.pullsAbandoned++,
+      onAbandoned: (id, tries) => {
+        this.c.pullsAbandoned++;
+        opts.counters.drops.drop(
+          'pull-abandoned',
+          { messageId: hex(id), tries },
+          'announced item never came: every announcer was asked (or closed)',
+        );
+      },
     });
   }
 

@@ -8,6 +8,7 @@ import type { GossipItem, Logger, RandomBytes, ReceivedItem, Validator, Verdict,
 import { Arrival } from './arrival.js';
 import { ValidationBacklog } from './backlog.js';
 import type { KnowledgeBase } from './knowledge-base.js';
+import { hex } from './message-id-hex.js';
 import type { LazyPush } from './lazy-push.js';
 import { contentId, HELLO_FLAG_CONTENT_IDS } from './content-id.js';
 import type { SeenIds } from './seen-ids.js';
@@ -236,8 +237,4 @@ function checkItem(input: { ttl: number; dataType: number; data: Uint8Array }): 
   if (data.length > MAX_ITEM_DATA) {
     throw new P2PError(P2PErrorCode.BadItem, `${data.length} data bytes exceed the limit of ${MAX_ITEM_DATA}`);
   }
-}
-
-function hex(id: bigint): string {
-  return id.toString(16).padStart(16, '0');
 }

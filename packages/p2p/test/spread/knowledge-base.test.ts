@@ -100,4 +100,38 @@ test('a stored item owns its bytes: it does not hold on to the larger chunk it w
   assert.is(kb.get(2n)!.item.data, own, 'data that is its whole buffer is kept, not copied');
 });
 
+test('with a retention, an item younger than retention.ms stays past capacity, and goes once old', () => {
+  const clock = new FakeClock(0);
+  let young = 0;
+  const kb = new KnowledgeBase(2, 1_000_000, clock, { ms: 100, limit: 1_000, onEvictYoung: () => young++ });
+  for (let i = 1n; i <= 5n; i++) {
+    kb.add(item(i), 0);
+    clock.advance(10);
+  }
+  assert.is(kb.size, 5, 'all five are younger than 100 ms: none evicted for the capacity of 2');
+  clock.advance(55); // item 1 is now 105 ms old, item 2 95
+  kb.add(item(6n), 0);
+  assert.equal(kb.list().map((s) => s.item.messageId), [2n, 3n, 4n, 5n, 6n]);
+  clock.advance(1_000); // all old: back to the capacity
+  kb.add(item(7n), 0);
+  assert.equal(kb.list().map((s) => s.item.messageId), [6n, 7n]);
+  assert.is(kb.evicted, 5);
+  assert.is(young, 0);
+});
+
+test('retention stops at its count limit and at maxBytes, and each young item evicted is reported', () => {
+  const clock = new FakeClock(0);
+  let young = 0;
+  const kb = new KnowledgeBase(2, 1_000_000, clock, { ms: 1_000, limit: 4, onEvictYoung: () => young++ });
+  for (let i = 1n; i <= 6n; i++) kb.add(item(i), 0);
+  assert.equal(kb.list().map((s) => s.item.messageId), [3n, 4n, 5n, 6n]);
+  assert.is(young, 2);
+  const small = new KnowledgeBase(10, 8, clock, { ms: 1_000, limit: 100, onEvictYoung: () => young++ });
+  const sized = (id: bigint) => ({ messageId: id, ttl: 3, dataType: 7, data: new Uint8Array(4) });
+  for (let i = 1n; i <= 3n; i++) small.add(sized(i), 0);
+  assert.equal(small.list().map((s) => s.item.messageId), [2n, 3n]);
+  assert.is(small.bytes, 8);
+  assert.is(young, 3);
+});
+
 test.run();
