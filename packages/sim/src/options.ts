@@ -62,6 +62,10 @@ export interface Progress {
  *   The daemon keeps 5: in a network of tens of nodes it reaches everyone, which is the point.
  * - cacheSize 64 (6.4 s of items at the default rate: what lazy push serves GRAFTs from), knownPeersLimit 64,
  *   pushSeenLimit 512: per-node memory.
+ * - knowledgeRetainMs 6 000 (daemon: the whole pull window, 14.5 s): items stay pullable this long past
+ *   cacheSize. A simulated node is never slowed by load, so its pull wait stays at pullTimeoutMs and
+ *   a pull comes within the IHAVE delay, the wait, 4 retries and transit (~4 s); at the default rate
+ *   this keeps 60 items, within cacheSize, where 14.5 s would keep 145 (71 MB of item copies at 2 000 nodes).
  */
 export const SIM_NODE_DEFAULTS: Omit<P2PInit, 'host' | 'bootstrapper'> = {
   port: 6000,
@@ -72,6 +76,7 @@ export const SIM_NODE_DEFAULTS: Omit<P2PInit, 'host' | 'bootstrapper'> = {
   powDifficulty: 4,
   knownPeersLimit: 64,
   pushSeenLimit: 512,
+  knowledgeRetainMs: 6_000,
 };
 
 export const SIM_DEFAULTS: Omit<SimOptions, 'nodes' | 'items' | 'seed'> = {
