@@ -66,6 +66,8 @@ export interface SimResult {
   redelivered: number;
   /** With --publish-ttl > 0: deliveries whose ttl disagrees with the hop count above (stays 0). */
   hop_mismatches: number;
+  /** The engine's drop counters by reason, summed over the nodes alive at the end (crashed ones took theirs along). */
+  drops_at_end: Record<string, number>;
   config: Record<string, unknown>;
 }
 
@@ -302,6 +304,7 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
     unparsed_chunks: bytes.unparsed,
     redelivered: deliveries.redelivered,
     hop_mismatches: hopMismatches,
+    drops_at_end: world.drops(),
     config: {
       init: { ...SIM_NODE_DEFAULTS, ...opts.init },
       lazyPush: opts.init.lazyPush ?? "the engine's default",

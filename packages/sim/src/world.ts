@@ -187,6 +187,16 @@ export class World {
     return reached === live.length;
   }
 
+  /** The engine's drop counters (each a reason something was dropped or refused), summed over the live nodes. */
+  drops(): Record<string, number> {
+    const sum: Record<string, number> = {};
+    for (const node of this.nodes) {
+      if (node === undefined) continue;
+      for (const [reason, n] of Object.entries(node.stats().drops)) sum[reason] = (sum[reason] ?? 0) + n;
+    }
+    return Object.fromEntries(Object.entries(sum).sort((a, b) => a[0].localeCompare(b[0])));
+  }
+
   /** Established links of the live nodes (each counted at both ends). */
   degrees(): number[] {
     const out: number[] = [];

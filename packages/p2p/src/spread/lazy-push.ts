@@ -118,7 +118,7 @@ export class LazyPush {
         opts.counters.drops.drop(
           'pull-abandoned',
           { messageId: hex(id), tries },
-          'announced item never came: every announcer was asked (or closed)',
+          'pull given up: every announcer was asked (or closed) and the item had not come',
         );
       },
     });
