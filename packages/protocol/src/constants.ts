@@ -38,9 +38,8 @@ export const MAX_IHAVE_ENTRIES = Math.floor((MAX_FRAME_SIZE - HEADER_SIZE - 2) /
 export const MAX_GRAFT_IDS = Math.floor((MAX_FRAME_SIZE - HEADER_SIZE - 2) / 8); // 8191
 
 /**
- * First size of a TurnBuffer (the frames one connection writes in one turn of the event loop, sent as
- * one socket write), allocated at its first frame. It grows (doubling) to what one turn writes, which the
- * owner's queue limit bounds; small, because a node holds one per connection (80 000 in a simulated
- * 10 000-node network).
+ * Smallest size of a TurnBuffer (the frames one connection writes in one turn of the event loop, sent as
+ * one socket write), allocated at a turn's first frame and at least as large as the last turn wrote. It
+ * grows (doubling) to what one turn writes, which the owner's queue limit bounds.
  */
 export const TURN_BUFFER_BYTES = 512;

@@ -32,6 +32,22 @@ test('TurnBuffer: the frames of one turn leave in one write, in order, growing p
   assert.is(s.writes[0]![0], 0);
 });
 
+test('TurnBuffer: the gathered buffer itself is written (no copy), and the next turn writes into a fresh one', async () => {
+  const s = sink();
+  const t = new TurnBuffer(s);
+  const first = t.reserve(3);
+  first.bytes.set([1, 2, 3], first.at);
+  await tick();
+  assert.is(s.writes[0]!.buffer, first.bytes.buffer, 'the same memory');
+  assert.is(s.writes[0]!.byteOffset, first.bytes.byteOffset);
+  const second = t.reserve(3);
+  second.bytes.set([4, 5, 6], second.at);
+  assert.not.ok(second.bytes === first.bytes, 'a new buffer for the next turn');
+  await tick();
+  assert.equal([...s.writes[0]!], [1, 2, 3], 'the first write is untouched by the second turn');
+  assert.equal([...s.writes[1]!], [4, 5, 6]);
+});
+
 test('TurnBuffer: after drop, or on a destroyed socket, nothing is written', async () => {
   const s = sink();
   const t = new TurnBuffer(s);
