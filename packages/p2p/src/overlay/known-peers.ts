@@ -53,8 +53,12 @@ export interface KnownPeersOptions {
  */
 export class KnownPeers {
   private readonly entries = new Map<string, Entry>();
-  /** Keys held per source, oldest first (entries only: bounded by `limit`). */
-  private readonly perSource = new Map<string, Set<string>>();
+  /**
+   * Keys held per source, oldest first (entries only: bounded by `limit`). Arrays, not Sets: a
+   * bucket holds a few keys (at most `perSource`), and an array of them is a fraction of a Set's
+   * smallest table (this list is per node: 10 000 of them in a simulation).
+   */
+  private readonly perSource = new Map<string, string[]>();
   /** New addresses offered while the list was full (the reservoir's count). */
   private offeredWhileFull = 0;
 
@@ -78,7 +82,7 @@ export class KnownPeers {
     if (this.entries.has(key)) return false;
     const { limit } = this.opts;
     if (limit <= 0) return false;
-    if ((this.perSource.get(source)?.size ?? 0) >= this.opts.perSource) {
+    if ((this.perSource.get(source)?.length ?? 0) >= this.opts.perSource) {
       this.forget(this.oldestOf(source)!, false);
     } else if (this.entries.size >= limit) {
       this.offeredWhileFull++;
@@ -90,8 +94,8 @@ export class KnownPeers {
     }
     this.entries.set(key, { address, source, failures: 0, refusals: 0, retryAt: 0, verified: false });
     let keys = this.perSource.get(source);
-    if (!keys) this.perSource.set(source, (keys = new Set()));
-    keys.add(key);
+    if (!keys) this.perSource.set(source, (keys = []));
+    keys.push(key);
     return true;
   }
 
@@ -109,14 +113,15 @@ export class KnownPeers {
     const e = this.entries.get(key)!;
     this.entries.delete(key);
     const keys = this.perSource.get(e.source);
-    keys?.delete(key);
-    if (keys?.size === 0) this.perSource.delete(e.source);
+    if (keys) {
+      keys.splice(keys.indexOf(key), 1);
+      if (keys.length === 0) this.perSource.delete(e.source);
+    }
     if (full) this.opts.onEvict?.(e.address);
   }
 
   private oldestOf(source: string): string | undefined {
-    for (const key of this.perSource.get(source) ?? []) return key;
-    return undefined;
+    return this.perSource.get(source)?.[0];
   }
 
   /** A random address of the largest source buckets (uniform over the addresses they hold). */
@@ -124,17 +129,17 @@ export class KnownPeers {
     let most = 0;
     let held = 0;
     for (const keys of this.perSource.values()) {
-      if (keys.size > most) [most, held] = [keys.size, 0];
-      if (keys.size === most) held += most;
+      if (keys.length > most) [most, held] = [keys.length, 0];
+      if (keys.length === most) held += most;
     }
     let at = randomInt(this.opts.random, held);
     for (const keys of this.perSource.values()) {
-      if (keys.size !== most) continue;
+      if (keys.length !== most) continue;
       if (at >= most) {
         at -= most;
         continue;
       }
-      for (const key of keys) if (at-- === 0) return key;
+      return keys[at]!;
     }
     throw new Error('unreachable: the list is full, so a largest bucket exists');
   }
