@@ -38,8 +38,9 @@ export const MAX_IHAVE_ENTRIES = Math.floor((MAX_FRAME_SIZE - HEADER_SIZE - 2) /
 export const MAX_GRAFT_IDS = Math.floor((MAX_FRAME_SIZE - HEADER_SIZE - 2) / 8); // 8191
 
 /**
- * Smallest size of a TurnBuffer (the frames one connection writes in one turn of the event loop, sent as
- * one socket write), allocated at a turn's first frame and at least as large as the last turn wrote. It
- * grows (doubling) to what one turn writes, which the owner's queue limit bounds.
+ * Smallest size a TurnBuffer (the frames one connection writes in one turn of the event loop, sent as
+ * one socket write) grows to when a turn outgrows its first allocation, which is as large as the last
+ * turn wrote (or the turn's first frame). It doubles from there to what one turn writes, which the
+ * owner's queue limit bounds.
  */
 export const TURN_BUFFER_BYTES = 512;

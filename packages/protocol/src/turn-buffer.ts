@@ -42,7 +42,13 @@ export class TurnBuffer {
    */
   reserve(n: number): { bytes: Buffer; at: number } {
     if (this.used + n > this.buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(TURN_BUFFER_BYTES, this.lastTurn, 2 * this.buf.length, this.used + n));
+      // A turn's first frame gets what the last turn wrote (often exactly this turn's size, so the
+      // socket gets the buffer itself); a turn that outgrows it doubles.
+      const size =
+        this.buf.length === 0
+          ? Math.max(n, this.lastTurn)
+          : Math.max(TURN_BUFFER_BYTES, 2 * this.buf.length, this.used + n);
+      const bigger = Buffer.allocUnsafe(size);
       this.buf.copy(bigger, 0, 0, this.used);
       this.buf = bigger;
     }
@@ -74,7 +80,7 @@ export class TurnBuffer {
     if (this.used === 0 || this.dropped) return;
     // The buffer itself goes to the socket, which may hold it until the kernel takes it: this one
     // never touches it again (the next turn allocates its own), so no copy is needed.
-    const out = this.buf.subarray(0, this.used);
+    const out = this.used === this.buf.length ? this.buf : this.buf.subarray(0, this.used);
     this.lastTurn = this.used;
     this.buf = EMPTY;
     this.used = 0;
