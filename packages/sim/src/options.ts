@@ -48,6 +48,8 @@ export interface Progress {
   done: number;
   total: number;
   virtualMs: number;
+  /** What the phase is waiting for, when there is something to say (forming: nodes alone, components). */
+  note?: string;
 }
 
 /**

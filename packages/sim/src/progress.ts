@@ -14,7 +14,8 @@ export interface ProgressStream {
 function describe(p: Progress, wallMs: number, bar?: string): string {
   const rss = Math.round(process.memoryUsage.rss() / 1048576);
   const where = bar === undefined ? `${p.phase} ${Math.round(p.done)}/${Math.round(p.total)}` : `${p.phase.padEnd(7)} [${bar}] ${Math.round(p.done)}/${Math.round(p.total)}`;
-  return `${where}  virtual ${(p.virtualMs / 1000).toFixed(1)} s  wall ${(wallMs / 1000).toFixed(0)} s  rss ${rss} MB`;
+  const note = p.note === undefined ? '' : `  ${p.note}`;
+  return `${where}${note}  virtual ${(p.virtualMs / 1000).toFixed(1)} s  wall ${(wallMs / 1000).toFixed(0)} s  rss ${rss} MB`;
 }
 
 /**

@@ -54,7 +54,19 @@ export interface SimResult {
   crashed: number;
   joined_while_publishing: number;
   left_while_publishing: number;
-  overlay: { formed: boolean; formed_at_ms: number; degree_mean: number; degree_min: number; degree_max: number };
+  /**
+   * How the overlay formed. `alone` (live nodes without a neighbour) and `components` (connected
+   * components of the others) are from the last check: 0 and 1 when `formed`, what was missing when not.
+   */
+  overlay: {
+    formed: boolean;
+    formed_at_ms: number;
+    alone: number;
+    components: number;
+    degree_mean: number;
+    degree_min: number;
+    degree_max: number;
+  };
   /** Bytes while the network was built (before the first publish). */
   join_phase: { control_bytes: number; link_ups: number };
   /** Links established while publishing (overlay churn: shuffles, evictions, repairs). */
@@ -129,12 +141,12 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
   }
 
   let lastReport = 0;
-  const progress = (phase: Progress['phase'], done: number, total: number) => {
+  const progress = (phase: Progress['phase'], done: number, total: number, note?: string) => {
     if (!opts.onProgress) return;
     const t = performance.now();
     if (t - lastReport < 200) return;
     lastReport = t;
-    opts.onProgress({ phase, done, total, virtualMs: scheduler.now() });
+    opts.onProgress({ phase, done, total, virtualMs: scheduler.now(), ...(note === undefined ? {} : { note }) });
   };
 
   // Build: the bootstrapper first, then one node every 1/joinPerS s.
@@ -146,11 +158,14 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
   });
   const lastJoin = scheduler.now();
   const wallJoined = performance.now();
-  let formed = false;
-  while (!(formed = world.connected()) && scheduler.now() < lastJoin + opts.formLimitMs) {
-    progress('form', scheduler.now() - lastJoin, opts.formLimitMs);
+  let formation = world.formation();
+  const isFormed = () => formation.alone === 0 && formation.components <= 1;
+  while (!isFormed() && scheduler.now() < lastJoin + opts.formLimitMs) {
+    progress('form', scheduler.now() - lastJoin, opts.formLimitMs, `alone ${formation.alone}  components ${formation.components}`);
     await scheduler.runFor(1000);
+    formation = world.formation();
   }
+  const formed = isFormed();
   const formedAt = scheduler.now();
   const degrees = world.degrees();
 
@@ -294,6 +309,8 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
     overlay: {
       formed,
       formed_at_ms: formedAt,
+      alone: formation.alone,
+      components: formation.components,
       degree_mean: round(degrees.reduce((a, b) => a + b, 0) / Math.max(1, degrees.length), 3),
       degree_min: degrees.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY),
       degree_max: degrees.reduce((a, b) => Math.max(a, b), 0),

@@ -163,28 +163,37 @@ export class World {
    * reachable from one of them over established links to live nodes).
    */
   connected(): boolean {
-    const live: number[] = [];
+    const f = this.formation();
+    return f.alone === 0 && f.components <= 1;
+  }
+
+  /**
+   * How far the overlay is from formed: live nodes without a neighbour yet (`alone`), and the
+   * connected components of the others over established links between live nodes (`components`).
+   */
+  formation(): { alone: number; components: number } {
+    let alone = 0;
+    let components = 0;
+    const seen = new Uint8Array(this.nodes.length);
+    const stack: number[] = [];
     for (let i = 0; i < this.nodes.length; i++) {
       const s = this.state[i];
-      if (s === NodeState.Started) return false;
-      if (s === NodeState.Up) live.push(i);
-    }
-    if (live.length === 0) return true;
-    const seen = new Uint8Array(this.nodes.length);
-    const stack = [live[0]!];
-    seen[live[0]!] = 1;
-    let reached = 1;
-    while (stack.length > 0) {
-      const node = this.nodes[stack.pop()!]!;
-      for (const p of node.neighbours()) {
-        const j = this.indexOf(p.host);
-        if (j < 0 || seen[j] || this.state[j] !== NodeState.Up) continue;
-        seen[j] = 1;
-        reached++;
-        stack.push(j);
+      if (s === NodeState.Started) alone++;
+      if (s !== NodeState.Up || seen[i]) continue;
+      components++;
+      seen[i] = 1;
+      stack.push(i);
+      while (stack.length > 0) {
+        const node = this.nodes[stack.pop()!]!;
+        for (const p of node.neighbours()) {
+          const j = this.indexOf(p.host);
+          if (j < 0 || seen[j] || this.state[j] !== NodeState.Up) continue;
+          seen[j] = 1;
+          stack.push(j);
+        }
       }
     }
-    return reached === live.length;
+    return { alone, components };
   }
 
   /** The engine's drop counters (each a reason something was dropped or refused), summed over the live nodes. */

@@ -26,6 +26,15 @@ test('off a TTY: one plain line per PLAIN_PROGRESS_EVERY_MS of wall time, no car
   assert.ok(lines.every((l) => !l.includes('\r')));
 });
 
+test('a phase with something to say (forming: nodes alone, components) says it after its count', () => {
+  const { lines, s } = stream(false);
+  let t = 0;
+  const bar = progressBar(s, 0, () => t);
+  t = PLAIN_PROGRESS_EVERY_MS;
+  bar.update({ phase: 'form', done: 3_000, total: 120_000, virtualMs: 203_000, note: 'alone 2  components 3' });
+  assert.match(lines[0]!, /^gossip5-sim: form 3000\/120000 {2}alone 2 {2}components 3 {2}virtual 203\.0 s/);
+});
+
 test('on a TTY: a bar redrawn in place, cleared at the end', () => {
   const { lines, s } = stream(true);
   const bar = progressBar(s, 0, () => 5_000);

@@ -5,6 +5,8 @@ import { small } from './helpers.js';
 test('steady: every node gets every item; the accounting adds up', async () => {
   const { result: r, series } = await small({ nodes: 60, items: 20, seed: 1 });
   assert.is(r.overlay.formed, true);
+  assert.is(r.overlay.alone, 0);
+  assert.is(r.overlay.components, 1);
   assert.is(r.delivery_ratio, 1);
   assert.is(r.expected_deliveries, 20 * 59);
   assert.is(r.deliveries, r.expected_deliveries);
@@ -18,6 +20,14 @@ test('steady: every node gets every item; the accounting adds up', async () => {
   assert.is(series.hopHistogram.reduce((a, b) => a + b, 0), r.deliveries);
   assert.is(series.latencyHistogram.reduce((a, b) => a + b, 0), r.deliveries);
   assert.ok(r.control_bytes_per_payload_byte > 0 && r.control_bytes_per_payload_byte < 1);
+});
+
+test('formation: a run that publishes before the overlay formed says what was missing', async () => {
+  // No time to form: the last joiner has just started, so it has no neighbour yet.
+  const { result: r } = await small({ nodes: 40, items: 2, seed: 1, formLimitMs: 0 });
+  assert.is(r.overlay.formed, false);
+  assert.ok(r.overlay.alone >= 1, JSON.stringify(r.overlay));
+  assert.ok(r.overlay.components >= 1, JSON.stringify(r.overlay));
 });
 
 test('eager push: each node sends each item to every neighbour but the one it came from', async () => {
