@@ -36,11 +36,14 @@ async function node(init: { lazyPush?: boolean; pruneAfterDuplicates?: number; d
 
 /** A fake that dialled `s` and completed the handshake offering `flags`. */
 async function peer(s: Setup, flags: number): Promise<FakePeer> {
+  // Wait for this link, not any: with a neighbour up already, a count of 1 says nothing of this one,
+  // and a frame sent before the node has established it is refused as sent during the handshake.
+  const before = s.t.node.stats().neighbours;
   const fake = await FakePeer.connect(s.t.address, { address: makePeerAddress('127.0.0.1', port++), flags });
   const request = await fake.hello();
   fake.respond(request);
   await fake.next(MessageType.PeerResponse);
-  await waitFor(() => s.t.node.neighbours().length > 0 && s.t.node.stats().neighbours >= 1, { what: 'the link up' });
+  await waitFor(() => s.t.node.neighbours().length > before && s.t.node.stats().neighbours > before, { what: 'the link up' });
   (fake as FakePeer & { offered?: number }).offered = request.flags;
   return fake;
 }
