@@ -88,12 +88,11 @@ function opt(
  * `ihaveDelayMs`, the receiver waits at most MAX_TIMEOUT_FACTOR x `pullTimeoutMs` before its first
  * pull and `pullRetryMs` per further announcer, plus transit. The default `knowledgeRetainMs`.
  */
-function pullWindowMs(init: P2PInit): number {
-  const n = (v: unknown, fallback: number): number => (typeof v === 'number' ? v : fallback);
+function pullWindowMs(ihaveDelayMs: number, pullTimeoutMs: number, pullRetryMs: number): number {
   return (
-    n(init.ihaveDelayMs, C.DEFAULT_IHAVE_DELAY_MS) +
-    MAX_TIMEOUT_FACTOR * n(init.pullTimeoutMs, C.DEFAULT_PULL_TIMEOUT_MS) +
-    MAX_ANNOUNCERS_PER_ID * n(init.pullRetryMs, C.DEFAULT_PULL_RETRY_MS) +
+    ihaveDelayMs +
+    MAX_TIMEOUT_FACTOR * pullTimeoutMs +
+    MAX_ANNOUNCERS_PER_ID * pullRetryMs +
     C.PULL_TRANSIT_ALLOWANCE_MS
   );
 }
@@ -152,6 +151,9 @@ export function resolveConfig(init: P2PInit): P2PConfig {
   if (typeof chance !== 'number' || !(chance >= 0 && chance <= 1)) {
     bad('fullViewAdmitChance', `must be a number in 0..1, got ${String(chance)}`);
   }
+  const pullTimeoutMs = opt('pullTimeoutMs', init, C.DEFAULT_PULL_TIMEOUT_MS, 1);
+  const pullRetryMs = opt('pullRetryMs', init, C.DEFAULT_PULL_RETRY_MS, 1);
+  const ihaveDelayMs = opt('ihaveDelayMs', init, C.DEFAULT_IHAVE_DELAY_MS, 0, 10_000);
   return {
     host,
     port,
@@ -172,7 +174,7 @@ export function resolveConfig(init: P2PInit): P2PConfig {
     knownPeersLimit: opt('knownPeersLimit', init, C.DEFAULT_KNOWN_PEERS_LIMIT, 0),
     seenLimit: opt('seenLimit', init, C.DEFAULT_SEEN_LIMIT, 1),
     knowledgeBaseBytes: opt('knowledgeBaseBytes', init, C.DEFAULT_KNOWLEDGE_BASE_BYTES, 0),
-    knowledgeRetainMs: opt('knowledgeRetainMs', init, pullWindowMs(init), 0),
+    knowledgeRetainMs: opt('knowledgeRetainMs', init, pullWindowMs(ihaveDelayMs, pullTimeoutMs, pullRetryMs), 0),
     knowledgeRetainLimit: opt('knowledgeRetainLimit', init, C.DEFAULT_KNOWLEDGE_RETAIN_LIMIT, 1),
     maxPendingHandshakes: opt('maxPendingHandshakes', init, C.DEFAULT_MAX_PENDING_HANDSHAKES, 1),
     maxPendingValidations: opt('maxPendingValidations', init, C.DEFAULT_MAX_PENDING_VALIDATIONS, 1),
@@ -187,12 +189,12 @@ export function resolveConfig(init: P2PInit): P2PConfig {
     fullViewAdmitChance: chance,
     shuffleIntervalMs: opt('shuffleIntervalMs', init, C.DEFAULT_SHUFFLE_INTERVAL_MS, 0),
     lazyPush: init.lazyPush ?? C.DEFAULT_LAZY_PUSH,
-    pullTimeoutMs: opt('pullTimeoutMs', init, C.DEFAULT_PULL_TIMEOUT_MS, 1),
-    pullRetryMs: opt('pullRetryMs', init, C.DEFAULT_PULL_RETRY_MS, 1),
+    pullTimeoutMs,
+    pullRetryMs,
     pruneAfterDuplicates: opt('pruneAfterDuplicates', init, C.DEFAULT_PRUNE_AFTER_DUPLICATES, 1, 1_000),
     forgiveAfterFirstCopies: opt('forgiveAfterFirstCopies', init, C.DEFAULT_FORGIVE_AFTER_FIRST_COPIES, 1, 1_000),
     lazyOptimizeMs: opt('lazyOptimizeMs', init, C.DEFAULT_LAZY_OPTIMIZE_MS, 0),
-    ihaveDelayMs: opt('ihaveDelayMs', init, C.DEFAULT_IHAVE_DELAY_MS, 0, 10_000),
+    ihaveDelayMs,
     maxPendingPulls: opt('maxPendingPulls', init, C.DEFAULT_MAX_PENDING_PULLS, 1),
     verifyPeerAddress: init.verifyPeerAddress ?? true,
     exemptNetworks: [...exemptNetworks],

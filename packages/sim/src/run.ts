@@ -159,13 +159,11 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
   const lastJoin = scheduler.now();
   const wallJoined = performance.now();
   let formation = world.formation();
-  const isFormed = () => formation.alone === 0 && formation.components <= 1;
-  while (!isFormed() && scheduler.now() < lastJoin + opts.formLimitMs) {
+  while (!formation.formed && scheduler.now() < lastJoin + opts.formLimitMs) {
     progress('form', scheduler.now() - lastJoin, opts.formLimitMs, `alone ${formation.alone}  components ${formation.components}`);
     await scheduler.runFor(1000);
     formation = world.formation();
   }
-  const formed = isFormed();
   const formedAt = scheduler.now();
   const degrees = world.degrees();
 
@@ -307,7 +305,7 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
     joined_while_publishing: joined,
     left_while_publishing: left,
     overlay: {
-      formed,
+      formed: formation.formed,
       formed_at_ms: formedAt,
       alone: formation.alone,
       components: formation.components,

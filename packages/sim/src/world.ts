@@ -159,19 +159,11 @@ export class World {
   }
 
   /**
-   * Whether the live started nodes form one connected overlay (every one with a neighbour, all
-   * reachable from one of them over established links to live nodes).
-   */
-  connected(): boolean {
-    const f = this.formation();
-    return f.alone === 0 && f.components <= 1;
-  }
-
-  /**
    * How far the overlay is from formed: live nodes without a neighbour yet (`alone`), and the
    * connected components of the others over established links between live nodes (`components`).
+   * `formed`: one connected overlay (every live node has a neighbour, all reach each other).
    */
-  formation(): { alone: number; components: number } {
+  formation(): { alone: number; components: number; formed: boolean } {
     let alone = 0;
     let components = 0;
     const seen = new Uint8Array(this.nodes.length);
@@ -193,7 +185,7 @@ export class World {
         }
       }
     }
-    return { alone, components };
+    return { alone, components, formed: alone === 0 && components <= 1 };
   }
 
   /** The engine's drop counters (each a reason something was dropped or refused), summed over the live nodes. */
