@@ -18,6 +18,8 @@ writes DIR/result.json and DIR/*.svg.
                       | bootstrapper-death
   --set KEY=VALUE     a P2PInit field for every node (repeatable): degree=6, pushTtl=5,
                       lazyPush=false, pingIntervalMs=2000, ... (numbers and true/false are parsed)
+  --boot-set KEY=VALUE  the same for the bootstrapper (node 0) alone, over --set (repeatable):
+                      maxPendingHandshakes=1024 for a bootstrapper that serves fast joins
   --latency L         one-way link delay, fixed per pair: uniform:MIN:MAX (default uniform:10:100) | fixed:MS
   --loss P            chance 0..1 that a chunk is lost once and arrives 200 ms late (default 0)
   --rate R            items published per virtual second (default ${SIM_DEFAULTS.publishPerS})
@@ -49,6 +51,19 @@ export function parseSetValue(text: string): unknown {
   return text;
 }
 
+/** `--set` / `--boot-set` KEY=VALUE pairs as P2PInit overrides. */
+function parseSets(option: string, pairs: string[] | undefined): Record<string, unknown> {
+  const init: Record<string, unknown> = {};
+  for (const kv of pairs ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new Error(`--${option} ${kv}: expected KEY=VALUE`);
+    const key = kv.slice(0, eq);
+    if (RESERVED.has(key)) throw new Error(`--${option} ${key}: set by the simulator`);
+    init[key] = parseSetValue(kv.slice(eq + 1));
+  }
+  return init;
+}
+
 /** Parse the command line; throws Error with a one-line message on bad input. */
 export function parseArgs(argv: string[]): CliArgs {
   const { values } = parseNodeArgs({
@@ -62,6 +77,7 @@ export function parseArgs(argv: string[]): CliArgs {
       out: { type: 'string' },
       scenario: { type: 'string' },
       set: { type: 'string', multiple: true },
+      'boot-set': { type: 'string', multiple: true },
       latency: { type: 'string' },
       loss: { type: 'string' },
       rate: { type: 'string' },
@@ -80,14 +96,8 @@ export function parseArgs(argv: string[]): CliArgs {
     if (values[req] === undefined) throw new Error(`--${req} is required`);
   }
   const nodes = num('nodes', values.nodes, 2, true);
-  const init: Record<string, unknown> = {};
-  for (const kv of values.set ?? []) {
-    const eq = kv.indexOf('=');
-    if (eq <= 0) throw new Error(`--set ${kv}: expected KEY=VALUE`);
-    const key = kv.slice(0, eq);
-    if (RESERVED.has(key)) throw new Error(`--set ${key}: set by the simulator`);
-    init[key] = parseSetValue(kv.slice(eq + 1));
-  }
+  const init = parseSets('set', values.set);
+  const bootInit = parseSets('boot-set', values['boot-set']);
   const d = SIM_DEFAULTS;
   const loss = values.loss === undefined ? d.loss : num('loss', values.loss, 0, false);
   if (loss >= 1) throw new Error('--loss: must be below 1');
@@ -105,6 +115,7 @@ export function parseArgs(argv: string[]): CliArgs {
       latency: values.latency === undefined ? d.latency : parseLatency(values.latency),
       loss,
       init,
+      bootInit,
       formLimitMs: values['form-limit-ms'] === undefined ? d.formLimitMs : num('form-limit-ms', values['form-limit-ms'], 0, true),
       repairMs: values['repair-ms'] === undefined ? d.repairMs : num('repair-ms', values['repair-ms'], 0, true),
       drainMs: values['drain-ms'] === undefined ? d.drainMs : num('drain-ms', values['drain-ms'], 0, true),

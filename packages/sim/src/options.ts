@@ -33,6 +33,8 @@ export interface SimOptions {
   loss: number;
   /** Overrides of the per-node P2PInit (`--set key=value`), on top of SIM_NODE_DEFAULTS. */
   init: Partial<P2PInit> & Record<string, unknown>;
+  /** Overrides for the bootstrapper (node 0) alone (`--boot-set key=value`), on top of `init`. */
+  bootInit: Partial<P2PInit> & Record<string, unknown>;
   /** Longest wait, after the last join, for the overlay to be one connected graph. */
   formLimitMs: number;
   /** Crash scenarios: virtual time between the crash and the first publish. */
@@ -90,6 +92,7 @@ export const SIM_DEFAULTS: Omit<SimOptions, 'nodes' | 'items' | 'seed'> = {
   latency: { kind: 'uniform', minMs: 10, maxMs: 100 },
   loss: 0,
   init: {},
+  bootInit: {},
   formLimitMs: 120_000,
   repairMs: 5_000,
   drainMs: 30_000,

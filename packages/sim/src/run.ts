@@ -322,6 +322,7 @@ export async function runSimulation(opts: SimOptions): Promise<SimOutput> {
     drops_at_end: world.drops(),
     config: {
       init: { ...SIM_NODE_DEFAULTS, ...opts.init },
+      boot_init: opts.bootInit,
       lazyPush: opts.init.lazyPush ?? "the engine's default",
       latency: describeLatency(opts.latency),
       loss: opts.loss,

@@ -95,7 +95,7 @@ export class World {
     this.hostIndex.set(host, i);
     this.keyIndex.set(`${host}:${this.init.port}`, i);
     const node = createP2PNode(
-      { ...this.init, host },
+      i === 0 ? { ...this.init, ...this.opts.bootInit, host } : { ...this.init, host },
       {
         validator: acceptAll,
         randomBytes: seededRandom(nodeSeed(this.opts.seed, i)),

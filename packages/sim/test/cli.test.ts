@@ -51,6 +51,10 @@ test('parseArgs: scenarios, latency and --set pass-through', () => {
   assert.equal(a.options.scenario, { kind: 'crash', percent: 80, silent: false });
   assert.equal(a.options.init, { lazyPush: false, pingIntervalMs: 2000 });
   assert.equal(a.options.latency, { kind: 'fixed', ms: 20 });
+  const b = parseArgs(['--nodes', '100', '--items', '3', '--seed', '1', '--out', 'x', '--set', 'degree=6', '--boot-set', 'maxPendingHandshakes=1024']);
+  assert.equal(b.options.init, { degree: 6 });
+  assert.equal(b.options.bootInit, { maxPendingHandshakes: 1024 });
+  assert.throws(() => parseArgs(['--nodes', '10', '--items', '3', '--seed', '1', '--out', 'x', '--boot-set', 'bootstrapper=x']), /--boot-set bootstrapper: set by the simulator/);
   const c = parseArgs(['--nodes', '1000', '--items', '3', '--seed', '1', '--out', 'x', '--scenario', 'churn']);
   assert.equal(c.options.scenario, { kind: 'churn', joinPerS: 5, leavePerS: 5, leave: 'crash' });
   assert.throws(() => parseArgs(['--nodes', '10', '--items', '3', '--seed', '1', '--out', 'x', '--set', 'host=1.2.3.4']), /set by the simulator/);

@@ -30,6 +30,17 @@ test('formation: a run that publishes before the overlay formed says what was mi
   assert.ok(r.overlay.components >= 1, JSON.stringify(r.overlay));
 });
 
+test('--boot-set: the bootstrapper alone gets its own limits', async () => {
+  // 60 joiners in 30 ms: a bootstrapper taking one handshake at a time refuses most of them at first.
+  const fast = { nodes: 60, items: 2, seed: 1, joinPerS: 2_000 };
+  const tight = await small({ ...fast, bootInit: { maxPendingHandshakes: 1 } });
+  const roomy = await small(fast);
+  assert.ok((tight.result.drops_at_end['pending-handshakes-full'] ?? 0) > 0, JSON.stringify(tight.result.drops_at_end));
+  assert.is(roomy.result.drops_at_end['pending-handshakes-full'] ?? 0, 0, JSON.stringify(roomy.result.drops_at_end));
+  assert.equal(tight.result.config.boot_init, { maxPendingHandshakes: 1 });
+  assert.is(tight.result.delivery_ratio, 1, 'the refused joiners got in later');
+});
+
 test('eager push: each node sends each item to every neighbour but the one it came from', async () => {
   const { result: r } = await small({ nodes: 60, items: 20, seed: 1, init: { lazyPush: false } });
   assert.is(r.delivery_ratio, 1);
