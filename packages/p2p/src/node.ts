@@ -191,7 +191,7 @@ class P2PNodeImpl extends EventEmitter<P2PEvents> implements P2PNode {
       liveness: this.liveness,
       auth: this.hostIdentity && this.pins ? { self: this.hostIdentity, pins: this.pins } : undefined,
       onNotification: (link, msg) => this.spreader.onNotification(link, msg),
-      helloFlags: (config.lazyPush ? HelloFlag.LazyPush : 0) | (config.contentIds ? HelloFlag.ContentIds : 0),
+      helloFlags: (config.lazyPush ? HelloFlag.LazyPush : 0) | (config.contentIds ? HelloFlag.ContentIds : 0) | HelloFlag.Settled,
       onLazyPush: (link, msg) => {
         if (this.lazy) this.lazy.onMessage(link, msg);
         else link.close(CloseReason.UnexpectedMessage, `type ${msg.type}: lazy push is off here`);

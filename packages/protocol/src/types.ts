@@ -35,6 +35,12 @@ export const HelloFlag = {
   ContentIds: 0x02,
   /** Bit 2: the link is authenticated (TLS with the hostkey; AUTH PEER RESPONSE 515, AUTH PUSH 516). */
   Authenticated: 0x04,
+  /**
+   * Bit 3: settled dial. Set in HELLO by a dialer that already has enough links (it is not joining):
+   * a listener that also sets the bit does not PUSH this dialer to its neighbours. A listener sets it
+   * in VERIFICATION REQUEST to say it understood; one that predates the bit PUSHes as before.
+   */
+  Settled: 0x08,
 } as const;
 
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];

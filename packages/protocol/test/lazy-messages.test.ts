@@ -80,6 +80,8 @@ test('constants: type numbers, flag bit 0, entry size and the per-frame maxima f
   assert.is(MessageType.Prune, 514);
   assert.is(HelloFlag.LazyPush, 1);
   assert.is(HelloFlag.ContentIds, 2);
+  assert.is(HelloFlag.Authenticated, 4);
+  assert.is(HelloFlag.Settled, 8);
   assert.is(IHAVE_ENTRY_SIZE, 9);
   assert.is(MAX_IHAVE_ENTRIES, 7281);
   assert.is(MAX_GRAFT_IDS, 8191);

@@ -1,5 +1,6 @@
 import {
   formatPeerAddress,
+  HelloFlag,
   MessageType,
   typeName,
   type LazyPushMessage,
@@ -41,7 +42,10 @@ export interface MembershipOptions {
   auth?: { self: HostIdentity; pins: IdentityPins } | undefined;
   /** A PEER NOTIFICATION from an established neighbour. */
   onNotification(link: Link, msg: PeerNotification): void;
-  /** This node's HELLO flag bits (HelloFlag), offered in both directions of the handshake. */
+  /**
+   * This node's HELLO flag bits (HelloFlag), offered in both directions of the handshake. Settled
+   * among them means "understood"; a dial sets it only while the view holds enough links (settledFlag).
+   */
   helloFlags: number;
   /** IHAVE, GRAFT or PRUNE from an established neighbour (the handler checks the link negotiated them). */
   onLazyPush(link: Link, msg: LazyPushMessage): void;
@@ -228,7 +232,7 @@ export class Membership implements LinkPort {
           solver: this.opts.solver,
           maxDifficulty: config.maxAcceptedDifficulty,
           timeoutMs: config.handshakeTimeoutMs,
-          flags: this.opts.helloFlags,
+          flags: (this.opts.helloFlags & ~HelloFlag.Settled) | this.settledFlag(),
           selfIdentity: this.opts.auth?.self.id,
           established: (l, msg) =>
             this.outboundEstablished(
@@ -257,6 +261,15 @@ export class Membership implements LinkPort {
       },
     );
     return true;
+  }
+
+  /**
+   * HelloFlag.Settled while the view holds more than half of `degree` links (not starved: this node
+   * is not joining, so the listener need not PUSH it), else 0. Judged when HELLO is sent.
+   */
+  private settledFlag(): number {
+    const settled = this.opts.view.size > Math.floor(this.opts.config.degree / 2);
+    return settled ? this.opts.helloFlags & HelloFlag.Settled : 0;
   }
 
   private newLink(socket: Connection, direction: 'inbound' | 'outbound'): Link {
@@ -344,7 +357,7 @@ export class Membership implements LinkPort {
     return n;
   }
 
-  /** The dialer proved its work: establish, answer PEER RESPONSE, PUSH the newcomer. */
+  /** The dialer proved its work: establish, answer PEER RESPONSE, PUSH the newcomer unless its dial was settled. */
   private inboundVerified(link: Link): void {
     this.handshakes.delete(link);
     this.inbound.delete(link);
@@ -367,7 +380,8 @@ export class Membership implements LinkPort {
     }
     if (!link.send(this.messages.peerResponse(link, this.joinSample(key)))) return;
     this.establish(link, victim);
-    this.discovery.announce(link, address);
+    // A settled dialer (enough links already: a shuffle, a refill) is not joining; PUSH is for joiners.
+    if ((link.flags & HelloFlag.Settled) === 0) this.discovery.announce(link, address);
   }
 
   /**
