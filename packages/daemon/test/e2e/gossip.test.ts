@@ -123,6 +123,12 @@ test('ten daemons, degree 2, ttl 1: an item reaches only the origin\'s neighbour
       intervalMs: STATUS_POLL_MS,
     });
     for (const node of net.nodes) modules.push(await moduleOn(node, [3]));
+    // waitForSubscription polled each node's /status at its own moment: take the views again, all at once.
+    await waitFor(async () => (await net.refresh(), net.nodes.every((n) => n.neighbours.size === 2)), {
+      what: 'every view full again',
+      timeoutMs: 30_000,
+      intervalMs: STATUS_POLL_MS,
+    });
     // The parts of the overlay, as the daemons' /status said: where an unlimited item can go.
     const componentOf = (start: DaemonProcess) => {
       const seen = new Set([start.p2pAddress]);
@@ -140,23 +146,29 @@ test('ten daemons, degree 2, ttl 1: an item reaches only the origin\'s neighbour
     // An origin (not the bootstrapper) whose ring is longer than itself and its two neighbours.
     const originIndex = net.nodes.findIndex((n, i) => i > 0 && componentOf(n).size > 3);
     assert.ok(originIndex > 0, 'some ring has four nodes or more');
-    const component = componentOf(net.nodes[originIndex]!);
+    const originNode = net.nodes[originIndex]!;
+    const component = componentOf(originNode);
     const origin = modules[originIndex]!;
-    const neighbours = new Set(net.nodes[originIndex]!.neighbours);
+    const before = new Set(originNode.neighbours);
     const indexOf = new Map(net.nodes.map((n, i) => [n.p2pAddress, i]));
-    const direct = [...neighbours].map((a) => modules[indexOf.get(a)!]!);
     const reachable = net.nodes
       .filter((n, i) => i !== originIndex && component.has(n.p2pAddress))
       .map((n) => modules[net.nodes.indexOf(n)]!);
-    assert.ok(reachable.length > direct.length, 'the ring goes on past the direct neighbours');
+    assert.ok(reachable.length > before.size, 'the ring goes on past the direct neighbours');
 
     origin.announce({ ttl: 1, dataType: 3, data: text('one hop') });
-    await waitFor(() => direct.every((m) => m.notifications.length >= 1), { what: 'the direct neighbours' });
     // Barrier with unlimited ttl: once it is everywhere it can go, a one-hop item has had every chance to go further.
     await barrier(origin, reachable, 3);
+    // A link of a degree-2 view may change between the snapshot and the announce (a shuffle, an
+    // eviction): the neighbours at the announce are among those before or after it, and those in both
+    // were neighbours throughout.
+    await originNode.refresh();
+    const after = new Set(originNode.neighbours);
+    const throughout = [...before].filter((a) => after.has(a)).map((a) => modules[indexOf.get(a)!]!);
+    const possible = new Set([...before, ...after].map((a) => modules[indexOf.get(a)!]!));
     const reached = modules.filter((m) => m.notifications.some((n) => decode(n.data) === 'one hop'));
-    assert.is(reached.length, direct.length, 'exactly the direct neighbours');
-    assert.ok(direct.every((m) => reached.includes(m)));
+    assert.ok(throughout.every((m) => reached.includes(m)), 'every neighbour of the whole time got it');
+    assert.ok(reached.length > 0 && reached.every((m) => possible.has(m)), `only direct neighbours got it (${reached.length} did)`);
     assert.ok(reached.length < 9, `ttl 1 with degree 2 does not reach all 9 other nodes (reached ${reached.length})`);
   } finally {
     await Promise.all(modules.map((m) => m.close()));
