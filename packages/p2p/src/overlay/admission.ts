@@ -132,7 +132,7 @@ export class Admission {
   /**
    * The evictions made for `group` within the window (a live array: push to record one). The map is
    * kept in the order of each group's last lookup (a lookup moves its group to the end), so the
-   * groups at its front are the ones longest without an eviction: a full map forgets from the front
+   * groups at its front are the ones longest without a newcomer: a full map forgets from the front
    * what the window has expired, then the oldest, in steps proportional to what it forgets. (It
    * scanned all 4 096 groups for every newcomer of a new group: 3 % of a simulated build, where the
    * bootstrapper sees a new group per joiner.)
