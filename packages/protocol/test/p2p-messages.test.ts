@@ -173,6 +173,12 @@ const VECTORS: Vector[] = [
     msg: { type: MessageType.Hello, version: 1, address: v4('127.0.0.1', 6001), flags: HelloFlag.Authenticated },
   },
   {
+    name: '508 HELLO with flag bits 0 and 3 (lazy push, settled dial)',
+    // size 13 | type 508 | version 1 | flags 0x09 | 04 port 6001 127.0.0.1
+    hex: '000d | 01fc | 01 | 09 | 04 1771 7f000001',
+    msg: { type: MessageType.Hello, version: 1, address: v4('127.0.0.1', 6001), flags: HelloFlag.LazyPush | HelloFlag.Settled },
+  },
+  {
     name: '515 AUTH PEER RESPONSE with 0 entries',
     hex: '0006 | 0203 | 0000',
     msg: { type: MessageType.AuthPeerResponse, peers: [] },
